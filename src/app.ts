@@ -1,0 +1,76 @@
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express from 'express';
+import { applyMiddleware } from 'graphql-middleware';
+import { randomUUID } from 'node:crypto';
+import type Stripe from 'stripe';
+import { buildContext, type Context } from './context';
+import type { Orm } from './db/orm';
+import type { DomainDeps } from './domain/deps';
+import { stripeWebhookRouter } from './http/stripe-webhook';
+import { permissions } from './permissions';
+import { buildGraphQLSchema } from './schema/build';
+
+export interface AppOptions {
+  orm: Orm;
+  deps: DomainDeps;
+  stripe: Stripe;
+  webhookSecret: string;
+  production: boolean;
+}
+
+/** CONTRACT's query limits (README "Security model"). */
+export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxCost: 5000, maxDirectives: 20 } as const;
+
+/** Wiring only: Express, Apollo with limits and shield, the gateway webhook, health. */
+export async function createApp(opts: AppOptions) {
+  const { orm, deps } = opts;
+  const armor = new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    blockFieldSuggestion: { enabled: opts.production },
+  }).protect();
+  const apollo = new ApolloServer<Context>({
+    schema: applyMiddleware(buildGraphQLSchema(), permissions()),
+    plugins: armor.plugins,
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: !opts.production,
+    introspection: !opts.production,
+    csrfPrevention: true,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await orm.em.fork().execute('select 1');
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+  app.use(stripeWebhookRouter(orm, deps, opts.stripe, opts.webhookSecret));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) =>
+        buildContext(orm, deps, {
+          requestId: req.header('x-request-id') || randomUUID(),
+          clientKey: req.ip ?? 'unknown',
+          authorization: req.header('authorization'),
+          cartToken: req.header('x-cart-token'),
+        }),
+    }),
+  );
+  return { app, apollo };
+}

@@ -1,0 +1,65 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { Actor } from './domain/actor';
+import type { DomainDeps } from './domain/deps';
+import { loadAdminActor } from './domain/identity/admins';
+import { hashCartToken, type VisitorActor } from './domain/order/cart';
+import { loadOrderDetails, type OrderDetails } from './domain/order/queries';
+import type { Orm } from './db/orm';
+
+export type AdminActor = Extract<Actor, { kind: 'admin' }>;
+
+/** One per request: a fresh EntityManager fork (no identity map shared across requests or tenants) and the caller. */
+export interface Context {
+  em: EntityManager;
+  deps: DomainDeps;
+  requestId: string;
+  clientKey: string;
+  admin: AdminActor | null;
+  visitor: VisitorActor | null;
+  /** Credentials were presented but are missing, malformed, tampered, expired or of a disabled admin. */
+  authFailed: boolean;
+  orderDetails(siteId: string): DataLoader<string, OrderDetails>;
+}
+
+export interface RequestFacts {
+  requestId: string;
+  clientKey: string;
+  authorization?: string;
+  cartToken?: string;
+}
+
+export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts): Promise<Context> {
+  const em = orm.em.fork() as EntityManager;
+  let admin: AdminActor | null = null;
+  let authFailed = false;
+  if (req.authorization !== undefined) {
+    const [scheme, token] = req.authorization.split(' ');
+    const adminId = scheme === 'Bearer' && token ? await deps.tokens.verify(token, deps.clock.now()) : null;
+    admin = adminId ? await loadAdminActor(em, adminId) : null;
+    authFailed = !admin;
+  }
+  const cartToken = req.cartToken?.trim();
+  const visitor: VisitorActor | null = cartToken ? { kind: 'visitor', cartTokenHash: hashCartToken(cartToken) } : null;
+  const loaders = new Map<string, DataLoader<string, OrderDetails>>();
+  return {
+    em,
+    deps,
+    requestId: req.requestId,
+    clientKey: req.clientKey,
+    admin,
+    visitor,
+    authFailed,
+    orderDetails(siteId) {
+      let loader = loaders.get(siteId);
+      if (!loader) {
+        loader = new DataLoader(async (ids) => {
+          const byId = await loadOrderDetails(em, siteId, ids);
+          return ids.map((id) => byId.get(id)!);
+        });
+        loaders.set(siteId, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { MikroORM } from '@mikro-orm/core';
+import path from 'node:path';
+import { enableAppRoleLogin } from './app-role';
+import { startEmbeddedPostgres } from './embedded';
+import { appRoleUrl, ormConfig, type Orm, type OrmOptions } from './orm';
+
+export interface Database {
+  orm: Orm;
+  /** The owner URL (migrations); request work connects as the app role. */
+  ownerUrl: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Applies every pending committed migration with the owner's connection. */
+export async function migrate(ownerUrl: string): Promise<string[]> {
+  const owner = await MikroORM.init(ormConfig(ownerUrl, { poolMax: 2 }));
+  try {
+    const applied = await owner.getMigrator().up();
+    await enableAppRoleLogin(owner, new URL(appRoleUrl(ownerUrl)).password);
+    return applied.map((m) => m.name);
+  } finally {
+    await owner.close(true);
+  }
+}
+
+/**
+ * Opens the database: DATABASE_URL when given, else an embedded PostgreSQL under dataDir/pg.
+ * Migrates as the owner, then connects for request work as the app role.
+ */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string } & OrmOptions): Promise<Database> {
+  const embedded = opts.databaseUrl ? undefined : await startEmbeddedPostgres(path.join(opts.dataDir, 'pg'));
+  const ownerUrl = opts.databaseUrl ?? embedded!.url;
+  try {
+    await migrate(ownerUrl);
+    const orm = await MikroORM.init(ormConfig(appRoleUrl(ownerUrl), opts));
+    return {
+      orm,
+      ownerUrl,
+      embedded: Boolean(embedded),
+      async close() {
+        await orm.close(true);
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Role } from '../entities';
+
+/** Who is acting, as established by the API layer. Internal actors are not GraphQL principals. */
+export type Actor =
+  | { kind: 'visitor'; cartTokenHash: string }
+  | { kind: 'admin'; adminId: string; email: string; role: Role; siteIds: string[] }
+  | { kind: 'gateway' }
+  | { kind: 'scheduler' }
+  | { kind: 'ai' }
+  | { kind: 'system'; name: string };
+
+export type ActorKind = Actor['kind'];
+
+/** The audit log's name for an actor; a visitor is named by a prefix of its token hash, never the token. */
+export function actorName(actor: Actor): string {
+  switch (actor.kind) {
+    case 'visitor':
+      return `visitor:${actor.cartTokenHash.slice(0, 12)}`;
+    case 'admin':
+      return `admin:${actor.email}`;
+    case 'gateway':
+      return 'gateway:stripe';
+    case 'scheduler':
+      return 'system:scheduler';
+    case 'ai':
+      return 'system:ai-advisory';
+    case 'system':
+      return `system:${actor.name}`;
+  }
+}

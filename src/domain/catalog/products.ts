@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Product, Site } from '../../entities';
+import type { Actor } from '../actor';
+import { audit } from '../audit';
+import type { DomainDeps } from '../deps';
+import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
+import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
+import { inSite, readInSite } from '../tx';
+import { LIMITS, Validator } from '../validation';
+
+export function createProduct(
+  em: EntityManager,
+  deps: DomainDeps,
+  actor: Actor,
+  siteId: string,
+  input: { sku: string; name: string; priceMinor: number },
+): Promise<Result<Product>> {
+  const v = new Validator();
+  const sku = v.text(['input', 'sku'], input.sku, 64) ?? '';
+  const name = v.text(['input', 'name'], input.name, LIMITS.name) ?? '';
+  v.int(['input', 'priceMinor'], input.priceMinor, 0, LIMITS.priceMinor);
+  if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
+  return inSite(em, siteId, async (tx) => {
+    const site = await tx.findOne(Site, { id: siteId });
+    if (!site) return notFound('Site', ['siteId']);
+    if (await tx.count(Product, { sku })) return refuse(ErrorCode.CONFLICT, `A product with SKU ${sku} exists`, ['input', 'sku']);
+    const now = deps.clock.now();
+    const product = new Product(siteId, sku, name, input.priceMinor, site.currency, now);
+    tx.persist(product);
+    audit(tx, actor, now, { siteId, action: 'product.create', entity: 'Product', entityId: product.id, detail: { sku, priceMinor: input.priceMinor } });
+    return ok(product);
+  });
+}
+
+export async function listProducts(
+  em: EntityManager,
+  siteId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<Product> | null> {
+  const cursor = decodeCursor(args.after);
+  if (cursor === 'invalid') return null;
+  const limit = pageSize(args.first);
+  const rows = await readInSite(em, siteId, (tx) =>
+    tx.find(Product, afterCursor(cursor), { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 }),
+  );
+  if (!rows) return null;
+  return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (p) => encodeCursor(p.createdAt, p.id) };
+}

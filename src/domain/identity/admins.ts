@@ -1,0 +1,154 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomBytes } from 'node:crypto';
+import { Admin, AdminSite, Role, Site } from '../../entities';
+import type { Actor } from '../actor';
+import { audit } from '../audit';
+import type { DomainDeps } from '../deps';
+import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
+import { isUuid, onPlatform, readOnPlatform } from '../tx';
+import { Validator } from '../validation';
+import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
+
+export interface AdminView {
+  id: string;
+  email: string;
+  role: Role;
+  siteIds: string[];
+  disabled: boolean;
+}
+
+type AdminActor = Extract<Actor, { kind: 'admin' }>;
+
+async function adminView(em: EntityManager, admin: Admin): Promise<AdminView> {
+  const grants = await em.find(AdminSite, { adminId: admin.id }, { orderBy: { siteId: 'asc' } });
+  return { id: admin.id, email: admin.email, role: admin.role, disabled: admin.disabled, siteIds: grants.map((g) => g.siteId) };
+}
+
+/** The acting admin, read from the database on every request so a revocation or a disable holds at once. */
+export async function loadAdminActor(em: EntityManager, adminId: string): Promise<AdminActor | null> {
+  if (!isUuid(adminId)) return null;
+  return readOnPlatform(em, async (tx) => {
+    const admin = await tx.findOne(Admin, { id: adminId });
+    if (!admin || admin.disabled) return null;
+    const view = await adminView(tx, admin);
+    return { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: view.siteIds };
+  });
+}
+
+export function getAdmin(em: EntityManager, adminId: string): Promise<AdminView | null> {
+  return readOnPlatform(em, async (tx) => {
+    const admin = await tx.findOne(Admin, { id: adminId });
+    return admin ? adminView(tx, admin) : null;
+  });
+}
+
+export async function adminLogin(
+  em: EntityManager,
+  deps: DomainDeps,
+  input: { email: string; password: string; clientKey: string },
+): Promise<Result<{ token: string; admin: AdminView }>> {
+  const email = input.email.trim().toLowerCase();
+  const now = deps.clock.now();
+  if (!deps.loginLimiter.take(`email:${email}`, now.getTime()) || !deps.loginLimiter.take(`client:${input.clientKey}`, now.getTime())) {
+    deps.log.warn({ email, client: input.clientKey }, 'login rate limited');
+    return refuse(ErrorCode.RATE_LIMITED, 'Too many login attempts; try again later');
+  }
+  const admin = await readOnPlatform(em, (tx) => tx.findOne(Admin, { email }, { populate: ['passwordHash'] }));
+  // The same work and the same answer for an unknown email, a wrong password and a disabled admin.
+  const valid = await verifyPassword(input.password, admin?.passwordHash ?? (await DECOY_HASH));
+  if (!admin || !valid || admin.disabled) {
+    deps.log.info({ email }, 'login refused');
+    return refuse(ErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
+  }
+  return onPlatform(em, async (tx) => {
+    audit(tx, { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: [] }, now, {
+      siteId: null, action: 'admin.login', entity: 'Admin', entityId: admin.id,
+    });
+    const token = await deps.tokens.issue(admin.id, now);
+    return ok({ token, admin: await adminView(tx, admin) });
+  });
+}
+
+async function knownSites(tx: EntityManager, siteIds: string[]): Promise<Result<string[]>> {
+  const unique = [...new Set(siteIds)];
+  if (unique.some((id) => !isUuid(id))) return notFound('Site', ['siteIds']);
+  const found = await tx.count(Site, { id: { $in: unique } });
+  return found === unique.length ? ok(unique) : notFound('Site', ['siteIds']);
+}
+
+export function createSiteAdmin(
+  em: EntityManager,
+  deps: DomainDeps,
+  actor: AdminActor,
+  input: { email: string; password: string; siteIds: string[] },
+): Promise<Result<AdminView>> {
+  const v = new Validator();
+  const email = v.email(['input', 'email'], input.email);
+  if (input.password.length < 12 || input.password.length > 200) {
+    v.errors.push({ code: ErrorCode.VALIDATION, message: 'password must be 12 to 200 characters', field: ['input', 'password'] });
+  }
+  if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
+  return onPlatform(em, async (tx) => {
+    if (await tx.count(Admin, { email })) return refuse(ErrorCode.CONFLICT, 'An admin with this email exists', ['input', 'email']);
+    const sites = await knownSites(tx, input.siteIds);
+    if (!sites.ok) return sites;
+    const now = deps.clock.now();
+    const admin = new Admin(email, await hashPassword(input.password), Role.SITE_ADMIN, now);
+    tx.persist(admin);
+    for (const siteId of sites.value) tx.persist(new AdminSite(admin.id, siteId));
+    audit(tx, actor, now, { siteId: null, action: 'admin.create', entity: 'Admin', entityId: admin.id, detail: { email, siteIds: sites.value } });
+    await tx.flush();
+    return ok(await adminView(tx, admin));
+  });
+}
+
+export function setAdminSites(em: EntityManager, deps: DomainDeps, actor: AdminActor, adminId: string, siteIds: string[]) {
+  return onPlatform<AdminView>(em, async (tx) => {
+    const admin = isUuid(adminId) ? await tx.findOne(Admin, { id: adminId }) : null;
+    if (!admin) return notFound('Admin', ['adminId']);
+    if (admin.role !== Role.SITE_ADMIN) return refuse(ErrorCode.VALIDATION, 'Only a SITE_ADMIN has site grants', ['adminId']);
+    const sites = await knownSites(tx, siteIds);
+    if (!sites.ok) return sites;
+    await tx.nativeDelete(AdminSite, { adminId });
+    for (const siteId of sites.value) tx.persist(new AdminSite(adminId, siteId));
+    audit(tx, actor, deps.clock.now(), { siteId: null, action: 'admin.setSites', entity: 'Admin', entityId: adminId, detail: { siteIds: sites.value } });
+    await tx.flush();
+    return ok(await adminView(tx, admin));
+  });
+}
+
+export function setAdminDisabled(em: EntityManager, deps: DomainDeps, actor: AdminActor, adminId: string, disabled: boolean) {
+  return onPlatform<AdminView>(em, async (tx) => {
+    const admin = isUuid(adminId) ? await tx.findOne(Admin, { id: adminId }) : null;
+    if (!admin) return notFound('Admin', ['adminId']);
+    if (admin.id === actor.adminId) return refuse(ErrorCode.VALIDATION, 'An admin cannot disable itself', ['adminId']);
+    admin.disabled = disabled;
+    audit(tx, actor, deps.clock.now(), { siteId: null, action: disabled ? 'admin.disable' : 'admin.enable', entity: 'Admin', entityId: adminId });
+    await tx.flush();
+    return ok(await adminView(tx, admin));
+  });
+}
+
+/**
+ * Creates the SUPER_ADMIN on first start. Returns the generated password when none was configured, to be
+ * printed once; null when a super admin already exists.
+ */
+export async function bootstrapSuperAdmin(
+  em: EntityManager,
+  deps: DomainDeps,
+  email: string,
+  password: string | undefined,
+): Promise<{ email: string; generatedPassword?: string } | null> {
+  const result = await onPlatform(em, async (tx) => {
+    // Serialises concurrent first starts of several processes.
+    await tx.execute(`select pg_advisory_xact_lock(hashtext('aegis.bootstrap'))`);
+    if (await tx.count(Admin, { role: Role.SUPER_ADMIN })) return ok(null);
+    const generated = password ? undefined : randomBytes(18).toString('base64url');
+    const now = deps.clock.now();
+    const admin = new Admin(email.trim().toLowerCase(), await hashPassword(password ?? generated!), Role.SUPER_ADMIN, now);
+    tx.persist(admin);
+    audit(tx, { kind: 'system', name: 'bootstrap' }, now, { siteId: null, action: 'admin.bootstrap', entity: 'Admin', entityId: admin.id, detail: { email: admin.email } });
+    return ok({ email: admin.email, generatedPassword: generated });
+  });
+  return result.ok ? result.value : null;
+}

@@ -1,0 +1,39 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHash, randomBytes } from 'node:crypto';
+import { Order } from '../../entities';
+import type { Actor } from '../actor';
+import { ErrorCode, notFound, refuse } from '../errors';
+import { isUuid } from '../tx';
+import { nextState } from './transitions';
+
+export type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
+
+/** A new unguessable cart token; only its hash is stored. */
+export function newCartToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashCartToken(token) };
+}
+
+export const hashCartToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** The visitor's own order, row-locked for the rest of the transaction. */
+export function lockVisitorOrder(tx: EntityManager, visitor: VisitorActor, orderId?: string) {
+  if (orderId !== undefined && !isUuid(orderId)) return Promise.resolve(null);
+  return tx.findOne(Order, { cartTokenHash: visitor.cartTokenHash, ...(orderId && { id: orderId }) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+}
+
+export function lockOrder(tx: EntityManager, orderId: string) {
+  if (!isUuid(orderId)) return Promise.resolve(null);
+  return tx.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+}
+
+/** Locks the visitor's cart and checks it can still be edited (the table's DRAFT self-loop). */
+export async function lockEditableCart(tx: EntityManager, visitor: VisitorActor) {
+  const order = await lockVisitorOrder(tx, visitor);
+  if (!order) return notFound('Cart');
+  if (!nextState(order.state, 'editCart', visitor.kind)) {
+    return refuse(ErrorCode.INVALID_TRANSITION, `Order is ${order.state}: the cart can no longer be changed`);
+  }
+  return { ok: true as const, value: order };
+}

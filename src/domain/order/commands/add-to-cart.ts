@@ -1,0 +1,49 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { OrderLine, Product, type Order } from '../../../entities';
+import { audit } from '../../audit';
+import type { DomainDeps } from '../../deps';
+import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
+import { inSite, isUuid } from '../../tx';
+import { LIMITS, Validator } from '../../validation';
+import { lockEditableCart, type VisitorActor } from '../cart';
+
+/** DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line. */
+export function addToCart(
+  em: EntityManager,
+  deps: DomainDeps,
+  visitor: VisitorActor,
+  input: { siteId: string; productId: string; quantity: number },
+): Promise<Result<Order>> {
+  const v = new Validator();
+  v.int(['quantity'], input.quantity, LIMITS.addQuantity.min, LIMITS.addQuantity.max);
+  if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
+  return inSite(em, input.siteId, async (tx) => {
+    const cart = await lockEditableCart(tx, visitor);
+    if (!cart.ok) return cart;
+    const order = cart.value;
+    const product = isUuid(input.productId) ? await tx.findOne(Product, { id: input.productId }) : null;
+    if (!product) return notFound('Product', ['productId']);
+
+    const line = await tx.findOne(OrderLine, { orderId: order.id, productId: product.id });
+    const quantity = (line?.quantity ?? 0) + input.quantity;
+    if (quantity > LIMITS.addQuantity.max) {
+      return refuse(ErrorCode.VALIDATION, `A line holds at most ${LIMITS.addQuantity.max} items`, ['quantity']);
+    }
+    const unitPrice = line?.unitPriceMinor ?? product.priceMinor;
+    const total = order.totalMinor + input.quantity * unitPrice;
+    if (total > LIMITS.maxInt) return refuse(ErrorCode.VALIDATION, 'The order total is too large', ['quantity']);
+
+    if (line) line.quantity = quantity;
+    else {
+      tx.persist(new OrderLine(order.siteId, order.id, product.id, quantity, unitPrice));
+      order.lineCount += 1;
+    }
+    order.totalMinor = total;
+    order.updatedAt = deps.clock.now();
+    audit(tx, visitor, order.updatedAt, {
+      siteId: order.siteId, action: 'order.addToCart', entity: 'Order', entityId: order.id,
+      detail: { productId: product.id, quantity: input.quantity },
+    });
+    return ok(order);
+  });
+}

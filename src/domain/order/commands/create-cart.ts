@@ -1,0 +1,23 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Order, Site } from '../../../entities';
+import { audit } from '../../audit';
+import type { DomainDeps } from '../../deps';
+import { notFound, ok, type Result } from '../../errors';
+import { inSite } from '../../tx';
+import { newCartToken } from '../cart';
+
+/** — -> DRAFT: a new cart, owned by whoever holds the returned token. */
+export function createCart(em: EntityManager, deps: DomainDeps, siteId: string): Promise<Result<{ cartToken: string; order: Order }>> {
+  return inSite(em, siteId, async (tx) => {
+    const site = await tx.findOne(Site, { id: siteId });
+    if (!site) return notFound('Site', ['siteId']);
+    const now = deps.clock.now();
+    const { token, hash } = newCartToken();
+    const order = new Order(siteId, site.currency, hash, now);
+    tx.persist(order);
+    audit(tx, { kind: 'visitor', cartTokenHash: hash }, now, {
+      siteId, action: 'order.createCart', entity: 'Order', entityId: order.id, fromState: null, toState: order.state,
+    });
+    return ok({ cartToken: token, order });
+  });
+}

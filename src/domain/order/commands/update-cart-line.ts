@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { OrderLine, type Order } from '../../../entities';
+import { audit } from '../../audit';
+import type { DomainDeps } from '../../deps';
+import { notFound, ok, type Result } from '../../errors';
+import { inSite, isUuid } from '../../tx';
+import { LIMITS, Validator } from '../../validation';
+import { lockEditableCart, type VisitorActor } from '../cart';
+
+/** DRAFT -> DRAFT: sets a line's quantity; 0 removes the line. */
+export function updateCartLine(
+  em: EntityManager,
+  deps: DomainDeps,
+  visitor: VisitorActor,
+  input: { siteId: string; lineId: string; quantity: number },
+): Promise<Result<Order>> {
+  const v = new Validator();
+  v.int(['quantity'], input.quantity, LIMITS.lineQuantity.min, LIMITS.lineQuantity.max);
+  if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
+  return inSite(em, input.siteId, async (tx) => {
+    const cart = await lockEditableCart(tx, visitor);
+    if (!cart.ok) return cart;
+    const order = cart.value;
+    const line = isUuid(input.lineId) ? await tx.findOne(OrderLine, { id: input.lineId, orderId: order.id }) : null;
+    if (!line) return notFound('Cart line', ['lineId']);
+
+    order.totalMinor += (input.quantity - line.quantity) * line.unitPriceMinor;
+    if (input.quantity === 0) {
+      tx.remove(line);
+      order.lineCount -= 1;
+    } else line.quantity = input.quantity;
+    order.updatedAt = deps.clock.now();
+    audit(tx, visitor, order.updatedAt, {
+      siteId: order.siteId, action: 'order.updateCartLine', entity: 'Order', entityId: order.id,
+      detail: { lineId: line.id, quantity: input.quantity },
+    });
+    return ok(order);
+  });
+}

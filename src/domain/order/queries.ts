@@ -1,0 +1,54 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditEntry, Order, OrderLine, PaymentAttempt, Product, type OrderState } from '../../entities';
+import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
+import { readInSite } from '../tx';
+import type { VisitorActor } from './cart';
+
+export const getCart = (em: EntityManager, visitor: VisitorActor, siteId: string) =>
+  readInSite(em, siteId, (tx) => tx.findOne(Order, { cartTokenHash: visitor.cartTokenHash }));
+
+/** A visitor sees only its own order; an admin of the site any of the site's. */
+export const getOrder = (em: EntityManager, siteId: string, orderId: string, visitor?: VisitorActor) =>
+  readInSite(em, siteId, (tx) =>
+    tx.findOne(Order, { id: orderId, ...(visitor && { cartTokenHash: visitor.cartTokenHash }) }),
+  );
+
+export async function listOrders(
+  em: EntityManager,
+  siteId: string,
+  args: { state?: OrderState | null; first?: number | null; after?: string | null },
+): Promise<Page<Order> | null> {
+  const cursor = decodeCursor(args.after);
+  if (cursor === 'invalid') return null;
+  const limit = pageSize(args.first);
+  const rows = await readInSite(em, siteId, (tx) =>
+    tx.find(Order, { ...(args.state && { state: args.state }), ...afterCursor(cursor) }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 }),
+  );
+  if (!rows) return null;
+  return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (o) => encodeCursor(o.createdAt, o.id) };
+}
+
+export interface OrderDetails {
+  lines: { line: OrderLine; product: Product }[];
+  attempts: PaymentAttempt[];
+  history: AuditEntry[];
+}
+
+/** Lines with their products, payment attempts and transitions of several orders of one site, in one read. */
+export async function loadOrderDetails(em: EntityManager, siteId: string, orderIds: readonly string[]): Promise<Map<string, OrderDetails>> {
+  const ids = [...orderIds];
+  const details = new Map<string, OrderDetails>(ids.map((id) => [id, { lines: [], attempts: [], history: [] }]));
+  await readInSite(em, siteId, async (tx) => {
+    const [lines, attempts, history] = await Promise.all([
+      tx.find(OrderLine, { orderId: { $in: ids } }, { orderBy: { id: 'asc' } }),
+      tx.find(PaymentAttempt, { orderId: { $in: ids } }, { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['clientSecret'] }),
+      tx.find(AuditEntry, { entity: 'Order', entityId: { $in: ids }, toState: { $ne: null } }, { orderBy: { at: 'asc', id: 'asc' } }),
+    ]);
+    const products = lines.length ? await tx.find(Product, { id: { $in: [...new Set(lines.map((l) => l.productId))] } }) : [];
+    const productById = new Map(products.map((p) => [p.id, p]));
+    for (const line of lines) details.get(line.orderId)!.lines.push({ line, product: productById.get(line.productId)! });
+    for (const a of attempts) details.get(a.orderId)!.attempts.push(a);
+    for (const h of history) details.get(h.entityId)!.history.push(h);
+  });
+  return details;
+}

@@ -1,0 +1,68 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ErrorCode, notFound, type Result, type UserError } from './errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (id: string): boolean => UUID.test(id);
+
+/** Thrown inside a transaction to roll it back and hand a refusal back as data. */
+class Refusal extends Error {
+  constructor(readonly errors: UserError[]) {
+    super('refused');
+  }
+}
+
+async function bindSite(em: EntityManager, siteId: string | null): Promise<void> {
+  // Per-transaction setting (is_local = true): a pooled connection forgets it at COMMIT or ROLLBACK.
+  await em.execute(`select set_config('app.site_id', ?, true)`, [siteId ?? '']);
+}
+
+/**
+ * Runs one command in one transaction bound to one site (row-level security keys on it). A refusal rolls
+ * everything back, including the audit entry, and comes back as data. Unknown or malformed site ids answer
+ * NOT_FOUND, like another site's ids.
+ */
+export async function inSite<T>(
+  em: EntityManager,
+  siteId: string,
+  work: (tx: EntityManager) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  if (!isUuid(siteId)) return notFound('Site', ['siteId']);
+  return runTx(em, siteId, work);
+}
+
+/** A platform command (no site bound): sites, admins and their audit entries. */
+export function onPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Promise<Result<T>>): Promise<Result<T>> {
+  return runTx(em, null, work);
+}
+
+async function runTx<T>(em: EntityManager, siteId: string | null, work: (tx: EntityManager) => Promise<Result<T>>) {
+  try {
+    return await em.transactional(async (tx) => {
+      await bindSite(tx, siteId);
+      const result = await work(tx);
+      if (!result.ok) throw new Refusal(result.errors);
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof Refusal) return { ok: false as const, errors: err.errors };
+    throw err;
+  }
+}
+
+/** Read-only work bound to one site; null result for a malformed id. */
+export async function readInSite<T>(em: EntityManager, siteId: string, work: (tx: EntityManager) => Promise<T>): Promise<T | null> {
+  if (!isUuid(siteId)) return null;
+  return em.transactional(async (tx) => {
+    await bindSite(tx, siteId);
+    return work(tx);
+  }, { readOnly: true });
+}
+
+export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return em.transactional(async (tx) => {
+    await bindSite(tx, null);
+    return work(tx);
+  }, { readOnly: true });
+}
+
+export { ErrorCode };

@@ -1,0 +1,31 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { PaymentAttemptStatus } from './states';
+
+/** One try at paying an order: its own idempotency key, and the gateway's intent once created. */
+@Entity({ tableName: 'payment_attempts' })
+export class PaymentAttempt {
+  @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
+  @Property({ type: 'uuid' }) siteId: string;
+  @Property({ type: 'uuid' }) orderId: string;
+  @Property({ type: 'text' }) idempotencyKey: string;
+  @Enum({ items: () => PaymentAttemptStatus })
+  status: PaymentAttemptStatus = PaymentAttemptStatus.PENDING;
+  @Property({ type: 'integer' }) amountMinor: number;
+  @Property({ type: 'text' }) currency: string;
+  @Property({ type: 'text', nullable: true }) intentId: string | null = null;
+  @Property({ type: 'text', nullable: true, hidden: true }) clientSecret: string | null = null;
+  @Property({ type: 'text', nullable: true }) failureReason: string | null = null;
+  @Property({ type: 'boolean' }) needsRefund = false;
+  @Property({ type: 'boolean' }) refunded = false;
+  @Property({ type: 'timestamptz' }) createdAt: Date;
+
+  constructor(siteId: string, orderId: string, amountMinor: number, currency: string, now: Date) {
+    this.siteId = siteId;
+    this.orderId = orderId;
+    this.amountMinor = amountMinor;
+    this.currency = currency;
+    this.idempotencyKey = `aegis-attempt-${this.id}`;
+    this.createdAt = now;
+  }
+}

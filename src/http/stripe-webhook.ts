@@ -1,0 +1,37 @@
+import express, { type Router } from 'express';
+import type Stripe from 'stripe';
+import type { DomainDeps } from '../domain/deps';
+import { applyPaymentEvent } from '../domain/order/commands/apply-payment-event';
+import type { Orm } from '../db/orm';
+import { SignatureError, verifyStripeEvent } from '../integrations/stripe/webhook';
+
+/**
+ * POST /webhooks/stripe. The integration layer verifies the signature before anything of the body is read;
+ * the verified, typed event then goes to the Commerce Engine, which records it and applies it in one
+ * transaction. Bad signature: 400, nothing written. Duplicate or unhandled: 200. A fault: 500, so the gateway
+ * delivers again.
+ */
+export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, webhookSecret: string): Router {
+  const router = express.Router();
+  router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let event;
+    try {
+      event = verifyStripeEvent(stripe, body, req.header('stripe-signature'), webhookSecret);
+    } catch (err) {
+      if (!(err instanceof SignatureError)) throw err;
+      deps.log.error({ alert: 'webhook_signature_rejected', reason: err.message, ip: req.ip }, 'gateway webhook signature rejected');
+      res.status(400).json({ error: 'invalid signature' });
+      return;
+    }
+    try {
+      const outcome = await applyPaymentEvent(orm.em.fork(), deps, event);
+      deps.log.info({ eventId: event.eventId, type: event.type, outcome }, 'gateway event handled');
+      res.status(200).json({ received: true, outcome });
+    } catch (err) {
+      deps.log.error({ err, eventId: event.eventId, type: event.type }, 'gateway event failed; the gateway will deliver it again');
+      res.status(500).json({ error: 'event not processed' });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,67 @@
+import Stripe from 'stripe';
+import { GatewayError, type CreateIntentRequest, type PaymentGateway, type PaymentIntentRef, type RefundRequest } from './gateway';
+
+export interface StripeSettings {
+  secretKey: string;
+  /** e.g. http://127.0.0.1:12111: points the official SDK at a Stripe-compatible server. */
+  apiBase?: string;
+}
+
+export function stripeClient(settings: StripeSettings): Stripe {
+  const base = settings.apiBase ? new URL(settings.apiBase) : undefined;
+  return new Stripe(settings.secretKey, {
+    ...(base && {
+      host: base.hostname,
+      port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+      protocol: base.protocol.replace(':', '') as 'http' | 'https',
+    }),
+    // Our own idempotency keys make a retry safe; the caller decides when to retry.
+    maxNetworkRetries: 0,
+    timeout: 15_000,
+  });
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { message?: string; code?: string; type?: string };
+    throw new GatewayError(`${what} failed at the payment gateway: ${e.message ?? String(err)}`, e.code ?? e.type);
+  }
+}
+
+/** The Integration Orchestrator's Stripe adapter, on the official SDK. */
+export class StripeGateway implements PaymentGateway {
+  constructor(private readonly stripe: Stripe) {}
+
+  async createIntent(req: CreateIntentRequest): Promise<PaymentIntentRef> {
+    const intent = await call('Creating the payment', () =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: req.amountMinor,
+          currency: req.currency.toLowerCase(),
+          capture_method: 'automatic',
+          automatic_payment_methods: { enabled: true },
+          metadata: req.metadata,
+        },
+        { idempotencyKey: req.idempotencyKey },
+      ),
+    );
+    if (!intent.client_secret) throw new GatewayError('The payment gateway returned no client secret');
+    return { id: intent.id, clientSecret: intent.client_secret };
+  }
+
+  async cancelIntent(intentId: string, idempotencyKey: string): Promise<void> {
+    await call('Cancelling the payment', () => this.stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey }));
+  }
+
+  async refund(req: RefundRequest): Promise<{ id: string }> {
+    const refund = await call('Refunding the payment', () =>
+      this.stripe.refunds.create(
+        { payment_intent: req.intentId, amount: req.amountMinor, metadata: req.metadata },
+        { idempotencyKey: req.idempotencyKey },
+      ),
+    );
+    return { id: refund.id };
+  }
+}

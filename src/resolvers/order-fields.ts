@@ -1,0 +1,54 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { OrderState } from '../entities/states';
+import { Order, OrderEvent, OrderLine, PaymentAttempt, PaymentSession } from '../schema/types';
+import { toProduct } from './mappers';
+
+/** Order's nested fields, batched per request through one DataLoader read per site. */
+@Resolver(() => Order)
+export class OrderFieldsResolver {
+  @FieldResolver(() => [OrderLine])
+  async lines(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderLine[]> {
+    const { lines } = await ctx.orderDetails(order.siteId).load(order.id);
+    return lines.map(({ line, product }) => ({
+      id: line.id,
+      product: toProduct(product),
+      quantity: line.quantity,
+      unitPriceMinor: line.unitPriceMinor,
+      lineTotalMinor: line.quantity * line.unitPriceMinor,
+    }));
+  }
+
+  @FieldResolver(() => [PaymentAttempt])
+  async paymentAttempts(@Root() order: Order, @Ctx() ctx: Context): Promise<PaymentAttempt[]> {
+    const { attempts } = await ctx.orderDetails(order.siteId).load(order.id);
+    return attempts.map((a) => ({
+      id: a.id, status: a.status, amountMinor: a.amountMinor, createdAt: a.createdAt, failureReason: a.failureReason, needsRefund: a.needsRefund,
+    }));
+  }
+
+  @FieldResolver(() => PaymentSession, {
+    nullable: true,
+    description: "The current attempt's session while PENDING_PAYMENT, so a lost checkout response can be recovered.",
+  })
+  async paymentSession(@Root() order: Order, @Ctx() ctx: Context): Promise<PaymentSession | null> {
+    if (order.state !== OrderState.PENDING_PAYMENT) return null;
+    const { attempts } = await ctx.orderDetails(order.siteId).load(order.id);
+    const current = attempts[attempts.length - 1];
+    return current?.intentId && current.clientSecret ? { id: current.intentId, clientSecret: current.clientSecret } : null;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when any attempt of this order needs a refund.' })
+  async needsRefund(@Root() order: Order, @Ctx() ctx: Context): Promise<boolean> {
+    const { attempts } = await ctx.orderDetails(order.siteId).load(order.id);
+    return attempts.some((a) => a.needsRefund);
+  }
+
+  @FieldResolver(() => [OrderEvent])
+  async history(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderEvent[]> {
+    const { history } = await ctx.orderDetails(order.siteId).load(order.id);
+    return history.map((h) => ({
+      at: h.at, from: (h.fromState as OrderState) ?? null, to: h.toState as OrderState, actor: h.actor, reason: h.reason,
+    }));
+  }
+}

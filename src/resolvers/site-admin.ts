@@ -1,0 +1,57 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { listAuditLog } from '../domain/audit-log';
+import { createProduct } from '../domain/catalog/products';
+import { ErrorCode } from '../domain/errors';
+import { getOrder, listOrders } from '../domain/order/queries';
+import { OrderState } from '../entities/states';
+import { CreateProductInput } from '../schema/inputs';
+import { OrderPayload, ProductPayload } from '../schema/payloads';
+import { AuditEntryConnection, Order, OrderConnection } from '../schema/types';
+import { connection, payload, toAuditEntry, toOrder, toProduct } from './mappers';
+import { adminOf } from './platform';
+
+@Resolver()
+export class SiteAdminResolver {
+  @Query(() => Order, { nullable: true, description: 'Visitor: only the order of its own cart token. Admin: any order of an entitled site.' })
+  async order(@Arg('siteId', () => ID) siteId: string, @Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Order | null> {
+    // Shield admits an admin of the site or a visitor; a visitor is held to its own cart.
+    const order = await getOrder(ctx.em, siteId, id, ctx.admin ? undefined : ctx.visitor!);
+    return order ? toOrder(order) : null;
+  }
+
+  @Query(() => OrderConnection)
+  async orders(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('state', () => OrderState, { nullable: true }) state: OrderState | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<OrderConnection> {
+    return connection(await listOrders(ctx.em, siteId, { state, first, after }), toOrder);
+  }
+
+  @Query(() => AuditEntryConnection)
+  async auditLog(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<AuditEntryConnection> {
+    return connection(await listAuditLog(ctx.em, siteId, { first, after }), toAuditEntry);
+  }
+
+  @Mutation(() => ProductPayload)
+  async createProduct(@Arg('siteId', () => ID) siteId: string, @Arg('input', () => CreateProductInput) input: CreateProductInput, @Ctx() ctx: Context): Promise<ProductPayload> {
+    return payload('product', await createProduct(ctx.em, ctx.deps, adminOf(ctx), siteId, input), toProduct);
+  }
+
+  @Mutation(() => OrderPayload)
+  async refundOrder(
+    @Arg('siteId', () => ID) _siteId: string,
+    @Arg('orderId', () => ID) _orderId: string,
+    @Arg('reason', () => String) _reason: string,
+  ): Promise<OrderPayload> {
+    return { order: null, userErrors: [{ code: ErrorCode.NOT_IMPLEMENTED, message: 'refundOrder is not implemented yet' }] };
+  }
+}

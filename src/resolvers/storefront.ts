@@ -1,0 +1,96 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { listProducts } from '../domain/catalog/products';
+import { addToCart } from '../domain/order/commands/add-to-cart';
+import { checkout } from '../domain/order/commands/checkout';
+import { createCart } from '../domain/order/commands/create-cart';
+import { setCheckoutDetails } from '../domain/order/commands/set-checkout-details';
+import { updateCartLine } from '../domain/order/commands/update-cart-line';
+import { getCart } from '../domain/order/queries';
+import { ErrorCode } from '../domain/errors';
+import { CheckoutDetailsInput } from '../schema/inputs';
+import { CheckoutPayload, CreateCartPayload, OrderPayload } from '../schema/payloads';
+import { Order, ProductConnection } from '../schema/types';
+import { connection, payload, toOrder, toProduct } from './mappers';
+
+/** Shield lets a storefront operation through only with an X-Cart-Token: its absence here is a bug. */
+export function visitorOf(ctx: Context) {
+  if (!ctx.visitor) throw new Error('storefront operation reached without a cart token');
+  return ctx.visitor;
+}
+
+@Resolver()
+export class StorefrontResolver {
+  @Query(() => ProductConnection, { description: 'Public catalogue of one site.' })
+  async products(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<ProductConnection> {
+    return connection(await listProducts(ctx.em, siteId, { first, after }), toProduct);
+  }
+
+  @Query(() => Order, { nullable: true, description: "The order of the caller's X-Cart-Token on this site (DRAFT or later)." })
+  async cart(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<Order | null> {
+    const order = await getCart(ctx.em, visitorOf(ctx), siteId);
+    return order ? toOrder(order) : null;
+  }
+
+  @Mutation(() => CreateCartPayload)
+  async createCart(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<CreateCartPayload> {
+    const result = await createCart(ctx.em, ctx.deps, siteId);
+    return result.ok
+      ? { cartToken: result.value.cartToken, order: toOrder(result.value.order), userErrors: [] }
+      : { cartToken: null, order: null, userErrors: result.errors };
+  }
+
+  @Mutation(() => OrderPayload)
+  async addToCart(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('productId', () => ID) productId: string,
+    @Arg('quantity', () => Int) quantity: number,
+    @Ctx() ctx: Context,
+  ): Promise<OrderPayload> {
+    return payload('order', await addToCart(ctx.em, ctx.deps, visitorOf(ctx), { siteId, productId, quantity }), toOrder);
+  }
+
+  @Mutation(() => OrderPayload, { description: 'Quantity 0 removes the line.' })
+  async updateCartLine(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('lineId', () => ID) lineId: string,
+    @Arg('quantity', () => Int) quantity: number,
+    @Ctx() ctx: Context,
+  ): Promise<OrderPayload> {
+    return payload('order', await updateCartLine(ctx.em, ctx.deps, visitorOf(ctx), { siteId, lineId, quantity }), toOrder);
+  }
+
+  @Mutation(() => OrderPayload)
+  async setCheckoutDetails(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('input', () => CheckoutDetailsInput) input: CheckoutDetailsInput,
+    @Ctx() ctx: Context,
+  ): Promise<OrderPayload> {
+    return payload('order', await setCheckoutDetails(ctx.em, ctx.deps, visitorOf(ctx), siteId, input), toOrder);
+  }
+
+  @Mutation(() => CheckoutPayload, {
+    description: 'DRAFT -> PENDING_PAYMENT. Called again while PENDING_PAYMENT it returns the same session and creates no new payment.',
+  })
+  async checkout(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<CheckoutPayload> {
+    const result = await checkout(ctx.em, ctx.deps, visitorOf(ctx), siteId);
+    if (!result.ok) return { order: null, paymentSession: null, userErrors: result.errors };
+    const { order, paymentSession, gatewayError } = result.value;
+    return { order: toOrder(order), paymentSession, userErrors: gatewayError ? [gatewayError] : [] };
+  }
+
+  @Mutation(() => CheckoutPayload, {
+    description: 'PAYMENT_FAILED -> PENDING_PAYMENT before the recovery deadline, as a new attempt with a new idempotency key.',
+  })
+  async retryPayment(
+    @Arg('siteId', () => ID) _siteId: string,
+    @Arg('orderId', () => ID) _orderId: string,
+  ): Promise<CheckoutPayload> {
+    return { order: null, paymentSession: null, userErrors: [{ code: ErrorCode.NOT_IMPLEMENTED, message: 'retryPayment is not implemented yet' }] };
+  }
+}

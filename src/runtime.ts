@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/database';
+import { systemClock, type Clock } from './domain/clock';
+import type { DomainDeps, Faults } from './domain/deps';
+import { bootstrapSuperAdmin } from './domain/identity/admins';
+import { RateLimiter } from './domain/identity/rate-limiter';
+import { TokenService } from './domain/identity/tokens';
+import { validateTransitions } from './domain/order/transitions';
+import { StripeGateway, stripeClient } from './integrations/stripe/stripe-gateway';
+import { logger } from './logger';
+
+export interface Aegis {
+  url: string;
+  db: Database;
+  deps: DomainDeps;
+  bootstrap: { email: string; generatedPassword?: string } | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  faults?: Faults;
+  /** 0 picks a free port. */
+  port?: number;
+  onQuery?: (sql: string) => void;
+}
+
+/** Opens the database (migrating it), bootstraps the super admin and serves the API. */
+export async function startAegis(config: Config, opts: StartOptions = {}): Promise<Aegis> {
+  validateTransitions();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onQuery: opts.onQuery });
+  const stripe = stripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase });
+  const deps: DomainDeps = {
+    clock: opts.clock ?? systemClock,
+    gateway: new StripeGateway(stripe),
+    tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
+    loginLimiter: new RateLimiter(10, 15 * 60 * 1000),
+    log: logger,
+    faults: opts.faults ?? {},
+  };
+  try {
+    const bootstrap = await bootstrapSuperAdmin(db.orm.em.fork(), deps, config.superAdmin.email, config.superAdmin.password);
+    const { app, apollo } = await createApp({ orm: db.orm, deps, stripe, webhookSecret: config.stripe.webhookSecret, production: config.production });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(opts.port ?? config.port, '127.0.0.1', () => resolve(s));
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      db,
+      deps,
+      bootstrap,
+      async close() {
+        await new Promise((r) => server.close(r));
+        server.closeAllConnections();
+        await apollo.stop();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

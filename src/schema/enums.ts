@@ -1,0 +1,23 @@
+import { registerEnumType } from 'type-graphql';
+import { ErrorCode } from '../domain/errors';
+import { OrderState, PaymentAttemptStatus, Role } from '../entities/states';
+
+export enum SuggestionStatus {
+  PENDING_REVIEW = 'PENDING_REVIEW',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+}
+
+export enum ContentSource {
+  MANUAL = 'MANUAL',
+  AI_SUGGESTION = 'AI_SUGGESTION',
+}
+
+registerEnumType(OrderState, { name: 'OrderState' });
+registerEnumType(PaymentAttemptStatus, { name: 'PaymentAttemptStatus' });
+registerEnumType(Role, { name: 'Role' });
+registerEnumType(ErrorCode, { name: 'ErrorCode' });
+registerEnumType(SuggestionStatus, { name: 'SuggestionStatus' });
+registerEnumType(ContentSource, { name: 'ContentSource' });
+
+export { ErrorCode, OrderState, PaymentAttemptStatus, Role };
