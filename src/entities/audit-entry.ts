@@ -1,10 +1,10 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './ids';
 
 /** Append-only record of every action. Order transitions carry fromState/toState; Order.history reads those. */
 @Entity({ tableName: 'audit_log' })
 export class AuditEntry {
-  @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
+  @PrimaryKey({ type: 'uuid' }) id: string = uuidv7();
   @Property({ type: 'uuid', nullable: true }) siteId: string | null;
   @Property({ type: 'timestamptz' }) at: Date;
   @Property({ type: 'text' }) actor: string;

@@ -34,8 +34,8 @@ export class Migration20261127000000_initial extends Migration {
         created_at timestamptz NOT NULL
       );
       CREATE TABLE admin_sites (
-        admin_id uuid NOT NULL REFERENCES admins(id),
-        site_id uuid NOT NULL REFERENCES sites(id),
+        admin_id uuid NOT NULL REFERENCES admins(id) DEFERRABLE INITIALLY DEFERRED,
+        site_id uuid NOT NULL REFERENCES sites(id) DEFERRABLE INITIALLY DEFERRED,
         PRIMARY KEY (admin_id, site_id)
       );
       CREATE TABLE products (
@@ -105,7 +105,6 @@ export class Migration20261127000000_initial extends Migration {
         provider text NOT NULL,
         type text NOT NULL,
         site_id uuid,
-        outcome text NOT NULL,
         received_at timestamptz NOT NULL
       );
       CREATE TABLE audit_log (

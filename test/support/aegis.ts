@@ -1,0 +1,98 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import type { Clock } from '../../src/domain/clock';
+import type { Faults } from '../../src/domain/deps';
+import { startAegis, type Aegis } from '../../src/runtime';
+import { createTestDatabase } from './databases';
+import { signedWebhook, startFakeStripe, type FakeStripe } from './fake-stripe';
+
+export const WEBHOOK_SECRET = 'whsec_aegis_test_secret';
+export const SUPER_ADMIN = { email: 'root@aegis.test', password: 'root-password-for-tests' };
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export interface Headers {
+  token?: string;
+  cartToken?: string;
+}
+
+/**
+ * A real Aegis server (HTTP on 127.0.0.1) on its own fresh database, with the Stripe-compatible test server
+ * as its gateway. Nothing of our own is replaced.
+ */
+export interface TestAegis {
+  aegis: Aegis;
+  stripe: FakeStripe;
+  dbUrl: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
+  /** Posts a gateway event signed with the webhook secret (or a custom header). */
+  webhook(event: object, opts?: { signature?: string; timestamp?: number }): Promise<{ status: number; body: any }>;
+  superToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestAegis(opts: { clock?: Clock; faults?: Faults; onQuery?: (sql: string) => void } = {}): Promise<TestAegis> {
+  const db = await createTestDatabase();
+  const stripe = await startFakeStripe();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'aegis-test-')),
+    STRIPE_API_BASE: stripe.url,
+    STRIPE_SECRET_KEY: 'sk_test_aegis',
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    JWT_SECRET: 'test-jwt-secret-0123456789abcdef',
+    SUPER_ADMIN_EMAIL: SUPER_ADMIN.email,
+    SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
+  });
+  const aegis = await startAegis(config, { port: 0, clock: opts.clock, faults: opts.faults, onQuery: opts.onQuery });
+  let superToken: string | undefined;
+
+  const gql = async (query: string, variables?: Record<string, unknown>, headers: Headers = {}) => {
+    const res = await fetch(`${aegis.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(headers.token && { authorization: `Bearer ${headers.token}` }),
+        ...(headers.cartToken && { 'x-cart-token': headers.cartToken }),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, ...((await res.json()) as object) } as GqlResult;
+  };
+
+  return {
+    aegis,
+    stripe,
+    dbUrl: db.url,
+    gql,
+    async webhook(event, o = {}) {
+      const payload = JSON.stringify(event);
+      const res = await fetch(`${aegis.url}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': o.signature ?? signedWebhook(payload, WEBHOOK_SECRET, { timestamp: o.timestamp }) },
+        body: payload,
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async superToken() {
+      if (!superToken) {
+        const r = await gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{code} } }`, { e: SUPER_ADMIN.email, p: SUPER_ADMIN.password });
+        superToken = r.data.adminLogin.token;
+        if (!superToken) throw new Error(`super admin login failed: ${JSON.stringify(r)}`);
+      }
+      return superToken;
+    },
+    async close() {
+      await aegis.close();
+      await stripe.close();
+      await db.drop();
+    },
+  };
+}

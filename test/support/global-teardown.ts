@@ -1,0 +1,16 @@
+import { Client } from 'pg';
+
+export default async function globalTeardown() {
+  const serverUrl = process.env.AEGIS_TEST_SERVER_URL;
+  const template = process.env.AEGIS_TEST_TEMPLATE;
+  if (globalThis.__AEGIS_EMBEDDED__) {
+    await globalThis.__AEGIS_EMBEDDED__.stop();
+    return;
+  }
+  if (serverUrl && template) {
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${template} with (force)`);
+    await admin.end();
+  }
+}
