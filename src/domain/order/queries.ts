@@ -39,11 +39,10 @@ export async function loadOrderDetails(em: EntityManager, siteId: string, orderI
   const ids = [...orderIds];
   const details = new Map<string, OrderDetails>(ids.map((id) => [id, { lines: [], attempts: [], history: [] }]));
   await readInSite(em, siteId, async (tx) => {
-    const [lines, attempts, history] = await Promise.all([
-      tx.find(OrderLine, { orderId: { $in: ids } }, { orderBy: { id: 'asc' } }),
-      tx.find(PaymentAttempt, { orderId: { $in: ids } }, { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['clientSecret'] }),
-      tx.find(AuditEntry, { entity: 'Order', entityId: { $in: ids }, toState: { $ne: null } }, { orderBy: { at: 'asc', id: 'asc' } }),
-    ]);
+    // One connection per transaction: these run one after the other.
+    const lines = await tx.find(OrderLine, { orderId: { $in: ids } }, { orderBy: { id: 'asc' } });
+    const attempts = await tx.find(PaymentAttempt, { orderId: { $in: ids } }, { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['clientSecret'] });
+    const history = await tx.find(AuditEntry, { entity: 'Order', entityId: { $in: ids }, toState: { $ne: null } }, { orderBy: { at: 'asc', id: 'asc' } });
     const products = lines.length ? await tx.find(Product, { id: { $in: [...new Set(lines.map((l) => l.productId))] } }) : [];
     const productById = new Map(products.map((p) => [p.id, p]));
     for (const line of lines) details.get(line.orderId)!.lines.push({ line, product: productById.get(line.productId)! });

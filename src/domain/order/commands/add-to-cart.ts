@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrderLine, Product, type Order } from '../../../entities';
+import { randomUUID } from 'node:crypto';
+import { Product, type Order } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
@@ -24,20 +25,19 @@ export function addToCart(
     const product = isUuid(input.productId) ? await tx.findOne(Product, { id: input.productId }) : null;
     if (!product) return notFound('Product', ['productId']);
 
-    const line = await tx.findOne(OrderLine, { orderId: order.id, productId: product.id });
-    const quantity = (line?.quantity ?? 0) + input.quantity;
-    if (quantity > LIMITS.addQuantity.max) {
-      return refuse(ErrorCode.VALIDATION, `A line holds at most ${LIMITS.addQuantity.max} items`, ['quantity']);
-    }
-    const unitPrice = line?.unitPriceMinor ?? product.priceMinor;
-    const total = order.totalMinor + input.quantity * unitPrice;
+    // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.
+    const [line] = await tx.execute<{ unit_price_minor: number; inserted: boolean }[]>(
+      `insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (?, ?, ?, ?, ?, ?)
+       on conflict (order_id, product_id) do update set quantity = order_lines.quantity + excluded.quantity
+         where order_lines.quantity + excluded.quantity <= ?
+       returning unit_price_minor, (xmax = 0) as inserted`,
+      [randomUUID(), order.siteId, order.id, product.id, input.quantity, product.priceMinor, LIMITS.addQuantity.max],
+    );
+    if (!line) return refuse(ErrorCode.VALIDATION, `A line holds at most ${LIMITS.addQuantity.max} items`, ['quantity']);
+    const total = order.totalMinor + input.quantity * line.unit_price_minor;
     if (total > LIMITS.maxInt) return refuse(ErrorCode.VALIDATION, 'The order total is too large', ['quantity']);
 
-    if (line) line.quantity = quantity;
-    else {
-      tx.persist(new OrderLine(order.siteId, order.id, product.id, quantity, unitPrice));
-      order.lineCount += 1;
-    }
+    if (line.inserted) order.lineCount += 1;
     order.totalMinor = total;
     order.updatedAt = deps.clock.now();
     audit(tx, visitor, order.updatedAt, {

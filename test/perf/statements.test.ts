@@ -1,0 +1,39 @@
+import { startTestAegis, type TestAegis } from '../support/aegis';
+import { addToCart, checkout, createCart, createProduct, createSite, setDetails } from '../support/flows';
+
+/**
+ * Statement budgets of the hot commands (issue 5): counted from the ORM's query log, not timed. BEGIN, COMMIT
+ * and the per-transaction tenant setting are not counted.
+ */
+let t: TestAegis;
+let log: string[] = [];
+beforeAll(async () => {
+  t = await startTestAegis({ onQuery: (sql) => log.push(sql) });
+});
+afterAll(() => t.close());
+
+const counted = () =>
+  log.filter((l) => !/\b(begin|commit|rollback)\b|set_config\('app\.site_id'/i.test(l.replace(/\[query\]\s*/, '').slice(0, 60)) && /\[query\]/.test(l));
+
+async function measure(op: () => Promise<unknown>) {
+  log = [];
+  await op();
+  return counted();
+}
+
+it('addToCart and checkout stay within their statement budgets', async () => {
+  const siteId = await createSite(t);
+  const p1 = await createProduct(t, siteId, 'A', 100);
+  const p2 = await createProduct(t, siteId, 'B', 200);
+  const { cartToken } = await createCart(t, siteId);
+  const add = `mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ id totalMinor } userErrors{ code } } }`;
+  const first = await measure(() => t.gql(add, { s: siteId, p: p1, q: 1 }, { cartToken }));
+  const again = await measure(() => t.gql(add, { s: siteId, p: p1, q: 1 }, { cartToken }));
+  await addToCart(t, cartToken, siteId, p2, 1);
+  await setDetails(t, cartToken, siteId);
+  const co = await measure(() => t.gql(`mutation($s:ID!){ checkout(siteId:$s){ order{ id state } paymentSession{ id } userErrors{ code } } }`, { s: siteId }, { cartToken }));
+  console.log({ first, again, co });
+  expect(first.length).toBeLessThanOrEqual(5);
+  expect(again.length).toBeLessThanOrEqual(5);
+  expect(co.length).toBeLessThanOrEqual(5);
+});
