@@ -32,7 +32,6 @@ it('addToCart and checkout stay within their statement budgets', async () => {
   await addToCart(t, cartToken, siteId, p2, 1);
   await setDetails(t, cartToken, siteId);
   const co = await measure(() => t.gql(`mutation($s:ID!){ checkout(siteId:$s){ order{ id state } paymentSession{ id } userErrors{ code } } }`, { s: siteId }, { cartToken }));
-  console.log({ first, again, co });
   expect(first.length).toBeLessThanOrEqual(5);
   expect(again.length).toBeLessThanOrEqual(5);
   expect(co.length).toBeLessThanOrEqual(5);
