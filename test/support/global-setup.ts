@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
 import { withDatabase } from './databases';
 
+export const embeddedDir = () => path.join(__dirname, '..', '..', '.data', `test-pg-${process.pid}`);
+
 declare global {
   // eslint-disable-next-line no-var
   var __AEGIS_EMBEDDED__: EmbeddedDatabase | undefined;
@@ -18,7 +20,8 @@ export default async function globalSetup() {
   process.env.NODE_ENV = 'test';
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    globalThis.__AEGIS_EMBEDDED__ = await startEmbeddedPostgres(path.join(__dirname, '..', '..', '.data', 'test-pg'), { fresh: true });
+    // One folder per run, so runs side by side (several terminals, CI and a developer) never share a cluster.
+    globalThis.__AEGIS_EMBEDDED__ = await startEmbeddedPostgres(embeddedDir(), { fresh: true });
     serverUrl = globalThis.__AEGIS_EMBEDDED__.url;
   }
   const template = `aegis_tpl_${process.pid}_${Date.now()}`;

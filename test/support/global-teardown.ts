@@ -1,10 +1,13 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
+import { embeddedDir } from './global-setup';
 
 export default async function globalTeardown() {
   const serverUrl = process.env.AEGIS_TEST_SERVER_URL;
   const template = process.env.AEGIS_TEST_TEMPLATE;
   if (globalThis.__AEGIS_EMBEDDED__) {
     await globalThis.__AEGIS_EMBEDDED__.stop();
+    rmSync(embeddedDir(), { recursive: true, force: true });
     return;
   }
   if (serverUrl && template) {
