@@ -29,7 +29,8 @@ export async function createApp(opts: AppOptions) {
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's plugin throws from parsing, which Apollo answers 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: QUERY_LIMITS.maxCost },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
     blockFieldSuggestion: { enabled: opts.production },
@@ -38,6 +39,7 @@ export async function createApp(opts: AppOptions) {
     schema: applyMiddleware(buildGraphQLSchema(), permissions()),
     plugins: armor.plugins,
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: !opts.production,
     introspection: !opts.production,
@@ -72,5 +74,10 @@ export async function createApp(opts: AppOptions) {
         }),
     }),
   );
+  // A body the JSON parser refuses (over 1 MB, malformed) answers its 4xx as JSON, never Express's HTML page with a stack.
+  app.use('/graphql', (err: { status?: number; expose?: boolean; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err.status || err.status >= 500 || !err.expose) return next(err);
+    res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
+  });
   return { app, apollo };
 }

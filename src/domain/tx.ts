@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SITE_FILTER, type SiteFilterArgs } from '../entities';
 import { ErrorCode, notFound, type Result, type UserError } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,7 +12,9 @@ class Refusal extends Error {
   }
 }
 
+/** Binds the transaction to one site (or to none) in both layers: the ORM's site filter and row-level security. */
 async function bindSite(em: EntityManager, siteId: string | null): Promise<void> {
+  em.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
   // Per-transaction setting (is_local = true): a pooled connection forgets it at COMMIT or ROLLBACK.
   await em.execute(`select set_config('app.site_id', ?, true)`, [siteId ?? '']);
 }

@@ -1,5 +1,9 @@
 import { ErrorCode, type UserError } from './errors';
 
+/** Control characters other than tab and newline: never legitimate content here (and PostgreSQL refuses NUL). */
+// eslint-disable-next-line no-control-regex
+export const hasControlChars = (s: string): boolean => /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
+
 /** Collects VALIDATION errors for a command's input; CONTRACT's input bounds live here. */
 export class Validator {
   readonly errors: UserError[] = [];
@@ -13,9 +17,7 @@ export class Validator {
   text(field: string[], value: string | null | undefined, max: number, optional = false): string | null {
     const v = (value ?? '').trim();
     if (!v) return optional ? null : (this.fail(field, `${field.join('.')} is required`) ?? '');
-    // Control characters other than tab and newline are refused: they are never legitimate content here.
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v)) return this.fail(field, `${field.join('.')} contains control characters`) ?? '';
+    if (hasControlChars(v)) return this.fail(field, `${field.join('.')} contains control characters`) ?? '';
     if (v.length > max) return this.fail(field, `${field.join('.')} is longer than ${max} characters`) ?? '';
     return v;
   }

@@ -1,11 +1,15 @@
 import { GraphQLError } from 'graphql';
 import { deny, shield } from 'graphql-shield';
 import type { Context } from '../context';
-import { forbidden, isAdmin, isAdminOfSite, isPublic, isSuperAdmin, isVisitor, isVisitorOrAdminOfSite } from './rules';
+import { forbidden, isAdmin, isAdminOfSite, isPublic, isReachable, isSuperAdmin, isVisitor, isVisitorOrAdminOfSite } from './rules';
+
+/** `{ a: rule, b: rule }`: the fields of one object type that share a rule, named one by one. */
+const each = <R, F extends string>(rule: R, ...fields: F[]) => Object.fromEntries(fields.map((f) => [f, rule])) as Record<F, R>;
 
 /**
- * THE rule map: every Query and Mutation field names its rule; everything else is denied. Object types are
- * reachable only through an operation that passed its rule, so their fields are allowed type by type.
+ * THE rule map: every field of every object type names its rule; anything missing is denied (fallbackRule) and
+ * fails test/authority/schema-rules.test.ts. Query and Mutation fields decide who may act; the fields of the
+ * objects they return are `isReachable`: readable by whoever was allowed the operation that returned them.
  */
 export const ruleMap = {
   Query: {
@@ -41,21 +45,49 @@ export const ruleMap = {
     approveSuggestion: isAdminOfSite,
     rejectSuggestion: isAdminOfSite,
   },
+  UserError: each(isReachable, 'code', 'message', 'field'),
+  PageInfo: each(isReachable, 'hasNextPage', 'endCursor'),
+  Site: each(isReachable, 'id', 'name', 'currency', 'aiEnabled', 'createdAt'),
+  Admin: each(isReachable, 'id', 'email', 'role', 'siteIds', 'disabled'),
+  Product: each(isReachable, 'id', 'siteId', 'sku', 'name', 'priceMinor', 'currency'),
+  ProductEdge: each(isReachable, 'cursor', 'node'),
+  ProductConnection: each(isReachable, 'edges', 'pageInfo'),
+  Address: each(isReachable, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'),
+  OrderLine: each(isReachable, 'id', 'product', 'quantity', 'unitPriceMinor', 'lineTotalMinor'),
+  OrderEvent: each(isReachable, 'at', 'from', 'to', 'actor', 'reason'),
+  PaymentSession: each(isReachable, 'id', 'clientSecret'),
+  PaymentAttempt: each(isReachable, 'id', 'status', 'amountMinor', 'createdAt', 'failureReason', 'needsRefund'),
+  Order: each(
+    isReachable,
+    'id', 'siteId', 'state', 'currency', 'totalMinor', 'email', 'shippingAddress', 'billingAddress', 'failureReason',
+    'recoveryDeadline', 'createdAt', 'updatedAt', 'lines', 'paymentAttempts', 'paymentSession', 'needsRefund', 'history',
+  ),
+  OrderEdge: each(isReachable, 'cursor', 'node'),
+  OrderConnection: each(isReachable, 'edges', 'pageInfo'),
+  ContentVersion: each(isReachable, 'number', 'body', 'source', 'suggestionId', 'createdBy', 'createdAt'),
+  ContentItem: each(isReachable, 'id', 'siteId', 'slug', 'title', 'currentVersion', 'versions'),
+  Suggestion: each(
+    isReachable,
+    'id', 'siteId', 'contentItemId', 'status', 'instruction', 'body', 'baseVersion', 'model', 'createdAt', 'decidedAt',
+    'decidedBy', 'rejectionReason', 'createdVersion',
+  ),
+  AuditEntry: each(isReachable, 'id', 'at', 'actor', 'action', 'entity', 'entityId', 'detail'),
+  AuditEntryEdge: each(isReachable, 'cursor', 'node'),
+  AuditEntryConnection: each(isReachable, 'edges', 'pageInfo'),
+  AdminLoginPayload: each(isReachable, 'token', 'admin', 'userErrors'),
+  SitePayload: each(isReachable, 'site', 'userErrors'),
+  AdminPayload: each(isReachable, 'admin', 'userErrors'),
+  ProductPayload: each(isReachable, 'product', 'userErrors'),
+  CreateCartPayload: each(isReachable, 'cartToken', 'order', 'userErrors'),
+  OrderPayload: each(isReachable, 'order', 'userErrors'),
+  CheckoutPayload: each(isReachable, 'order', 'paymentSession', 'userErrors'),
+  ContentItemPayload: each(isReachable, 'contentItem', 'userErrors'),
+  SuggestionPayload: each(isReachable, 'suggestion', 'userErrors'),
 };
 
-/** Object types whose every field is readable once the operation that returned them was allowed. */
-export const OPEN_TYPES = [
-  'UserError', 'PageInfo', 'Site', 'Admin', 'Product', 'ProductEdge', 'ProductConnection', 'Address', 'OrderLine',
-  'OrderEvent', 'PaymentSession', 'PaymentAttempt', 'Order', 'OrderEdge', 'OrderConnection', 'ContentVersion',
-  'ContentItem', 'Suggestion', 'AuditEntry', 'AuditEntryEdge', 'AuditEntryConnection', 'AdminLoginPayload',
-  'SitePayload', 'AdminPayload', 'ProductPayload', 'CreateCartPayload', 'OrderPayload', 'CheckoutPayload',
-  'ContentItemPayload', 'SuggestionPayload',
-] as const;
-
 export function permissions() {
-  const typeRules = Object.fromEntries(OPEN_TYPES.map((t) => [t, isPublic]));
   return shield(
-    { ...typeRules, ...ruleMap },
+    ruleMap,
     {
       fallbackRule: deny,
       // Called with null for a denied field, and with the error when a resolver threw (a bug): never leak it.

@@ -14,9 +14,15 @@ function needAdmin(ctx: Context) {
 /** Anyone: the public catalogue, site facts, login, a new cart. */
 export const isPublic = allow;
 
-export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: Context) => (needAdmin(ctx) ? true : unauthenticated()));
+/** A field of an object the caller was handed by an operation that passed its own rule. */
+export const isReachable = allow;
 
-export const isSuperAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: Context) => {
+// Every rule below is `no_cache`: shield caches by rule name only, and a rule that reads arguments (siteId) must
+// never answer from another field's cache. Rules guard root fields only, so caching would save nothing anyway.
+
+export const isAdmin = rule({ cache: 'no_cache' })((_p, _a, ctx: Context) => (needAdmin(ctx) ? true : unauthenticated()));
+
+export const isSuperAdmin = rule({ cache: 'no_cache' })((_p, _a, ctx: Context) => {
   const admin = needAdmin(ctx);
   if (!admin) return unauthenticated();
   return admin.role === Role.SUPER_ADMIN ? true : forbidden();
@@ -31,7 +37,7 @@ export const isAdminOfSite = rule({ cache: 'no_cache' })((_p, args: { siteId?: s
 });
 
 /** A visitor: holds an X-Cart-Token. Which cart it owns is decided by the domain, from the token alone. */
-export const isVisitor = rule({ cache: 'contextual' })((_p, _a, ctx: Context) => {
+export const isVisitor = rule({ cache: 'no_cache' })((_p, _a, ctx: Context) => {
   if (ctx.authFailed) return unauthenticated();
   if (ctx.visitor) return true;
   return ctx.admin ? forbidden() : unauthenticated();

@@ -6,7 +6,7 @@ import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { isUuid, onPlatform, readOnPlatform } from '../tx';
-import { Validator } from '../validation';
+import { hasControlChars, Validator } from '../validation';
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
 
 export interface AdminView {
@@ -53,7 +53,10 @@ export async function adminLogin(
     deps.log.warn({ email, client: input.clientKey }, 'login rate limited');
     return refuse(ErrorCode.RATE_LIMITED, 'Too many login attempts; try again later');
   }
-  const admin = await readOnPlatform(em, (tx) => tx.findOne(Admin, { email }, { populate: ['passwordHash'] }));
+  // An email no admin can have (control characters, over 254 characters) is never sent to the database.
+  const admin = email.length <= 254 && !hasControlChars(email)
+    ? await readOnPlatform(em, (tx) => tx.findOne(Admin, { email }, { populate: ['passwordHash'] }))
+    : null;
   // The same work and the same answer for an unknown email, a wrong password and a disabled admin.
   const valid = await verifyPassword(input.password, admin?.passwordHash ?? (await DECOY_HASH));
   if (!admin || !valid || admin.disabled) {

@@ -1,0 +1,134 @@
+import { SignJWT } from 'jose';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { startTestAegis, SUPER_ADMIN, type TestAegis } from '../support/aegis';
+import { TestClock } from '../support/clock';
+import { createSite } from '../support/flows';
+import { ADMIN_PASSWORD, createSiteAdmin, login } from '../support/two-sites';
+
+/** Identity hardening: tokens, login answers and rate limit, and grants read from the database on every request. */
+const clock = new TestClock();
+const WINDOW_MS = 15 * 60 * 1000;
+let t: TestAegis;
+
+beforeAll(async () => {
+  t = await startTestAegis({ clock });
+});
+afterAll(() => t.close());
+// The login limiter counts per client: every test starts in a fresh window.
+beforeEach(() => clock.advance(WINDOW_MS + 1));
+
+const ME = `query{ me{ id email role siteIds } }`;
+const ORDERS = `query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`;
+const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code ?? null;
+const loginAs = (email: string, password: string) =>
+  t.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token admin{ id } userErrors{ code message field } } }`, { e: email, p: password });
+
+describe('admin tokens', () => {
+  it('are accepted as issued', async () => {
+    const r = await t.gql(ME, {}, { token: await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password) });
+    expect(r.data.me).toMatchObject({ email: SUPER_ADMIN.email, role: 'SUPER_ADMIN' });
+  });
+
+  it('are refused (UNAUTHENTICATED) when tampered: payload, signature, another key, alg none, garbage', async () => {
+    const token = await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: '0190c0de-0000-7000-8000-000000000001' })).toString('base64url');
+    const flipped = signature.slice(0, -2) + (signature.at(-2) === 'A' ? 'B' : 'A') + signature.at(-1);
+    const otherKey = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-of-enough-length!'));
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+    for (const bad of [`${header}.${forged}.${signature}`, `${header}.${payload}.${flipped}`, otherKey, none, 'not-a-token', `${token}x`]) {
+      const r = await t.gql(ME, {}, { token: bad });
+      expect({ bad, code: code(r), me: r.data?.me ?? null }).toEqual({ bad, code: 'UNAUTHENTICATED', me: null });
+    }
+  });
+
+  it('are refused once expired (TOKEN_TTL_SECONDS, 8 h by default)', async () => {
+    const token = await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password);
+    clock.advance(8 * 3600 * 1000 - 60_000);
+    expect(code(await t.gql(ME, {}, { token }))).toBeNull();
+    clock.advance(120_000);
+    expect(code(await t.gql(ME, {}, { token }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('never fall back to a visitor: a bad token with a cart token is refused on a storefront operation', async () => {
+    const cart = await t.gql(`mutation($s:ID!){ createCart(siteId:$s){ cartToken } }`, { s: await createSite(t, 'Fallback') });
+    const r = await t.gql(`mutation{ checkout(siteId:"0190c0de-0000-7000-8000-000000000000"){ userErrors{ code } } }`, {}, { token: 'garbage', cartToken: cart.data.createCart.cartToken });
+    expect(code(r)).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('login', () => {
+  it('answers INVALID_CREDENTIALS identically for an unknown email and a wrong password', async () => {
+    const unknown = await loginAs('nobody@aegis.test', 'whatever-password');
+    const wrong = await loginAs(SUPER_ADMIN.email, 'whatever-password');
+    expect(unknown.data.adminLogin.userErrors[0].code).toBe('INVALID_CREDENTIALS');
+    expect(wrong).toEqual(unknown);
+  });
+
+  it('answers RATE_LIMITED when hammered, even with the right password, until the window passes', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 12; i++) answers.push((await loginAs(SUPER_ADMIN.email, `wrong-${i}`)).data.adminLogin.userErrors[0].code);
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill('INVALID_CREDENTIALS'));
+    expect(answers.slice(10)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    const right = await loginAs(SUPER_ADMIN.email, SUPER_ADMIN.password);
+    expect(right.data.adminLogin).toMatchObject({ token: null, userErrors: [{ code: 'RATE_LIMITED' }] });
+    clock.advance(WINDOW_MS + 1);
+    expect((await loginAs(SUPER_ADMIN.email, SUPER_ADMIN.password)).data.adminLogin.token).toEqual(expect.any(String));
+  });
+
+  it('answers INVALID_CREDENTIALS for a disabled admin, like a wrong password', async () => {
+    const siteId = await createSite(t, 'Disabled');
+    const email = 'disabled-login@aegis.test';
+    const adminId = await createSiteAdmin(t, email, [siteId]);
+    await t.gql(`mutation($id:ID!){ setAdminDisabled(adminId:$id,disabled:true){ userErrors{ code } } }`, { id: adminId }, { token: await t.superToken() });
+    const r = await loginAs(email, ADMIN_PASSWORD);
+    expect(r.data.adminLogin).toEqual({ token: null, admin: null, userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'Invalid email or password', field: null }] });
+  });
+});
+
+describe('grants and the disabled flag are read from the database on every request', () => {
+  it('setAdminSites takes effect on the very next request with the same token', async () => {
+    const [s1, s2] = [await createSite(t, 'One'), await createSite(t, 'Two')];
+    const adminId = await createSiteAdmin(t, 'grants@aegis.test', [s1]);
+    const token = await login(t, 'grants@aegis.test');
+    const superToken = await t.superToken();
+    expect(code(await t.gql(ORDERS, { s: s1 }, { token }))).toBeNull();
+    expect(code(await t.gql(ORDERS, { s: s2 }, { token }))).toBe('FORBIDDEN');
+
+    await t.gql(`mutation($id:ID!,$s:[ID!]!){ setAdminSites(adminId:$id,siteIds:$s){ userErrors{ code } } }`, { id: adminId, s: [s2] }, { token: superToken });
+    expect(code(await t.gql(ORDERS, { s: s1 }, { token }))).toBe('FORBIDDEN');
+    expect(code(await t.gql(ORDERS, { s: s2 }, { token }))).toBeNull();
+    expect((await t.gql(ME, {}, { token })).data.me.siteIds).toEqual([s2]);
+  });
+
+  it('setAdminDisabled takes effect on the very next request, and re-enabling restores the same token', async () => {
+    const siteId = await createSite(t, 'Three');
+    const adminId = await createSiteAdmin(t, 'disable@aegis.test', [siteId]);
+    const token = await login(t, 'disable@aegis.test');
+    const superToken = await t.superToken();
+    const set = (disabled: boolean) =>
+      t.gql(`mutation($id:ID!,$d:Boolean!){ setAdminDisabled(adminId:$id,disabled:$d){ admin{ disabled } } }`, { id: adminId, d: disabled }, { token: superToken });
+    expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBeNull();
+    expect((await set(true)).data.setAdminDisabled.admin.disabled).toBe(true);
+    expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBe('UNAUTHENTICATED');
+    expect(code(await t.gql(ME, {}, { token }))).toBe('UNAUTHENTICATED');
+    await set(false);
+    expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBeNull();
+  });
+});
+
+describe('the token key', () => {
+  it('is generated once and kept under DATA_DIR outside production, and required in production', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'aegis-key-'));
+    const first = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }).jwtSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }).jwtSecret).toBe(first);
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).JWT_SECRET).toBe(first);
+    expect(loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, JWT_SECRET: 'from-env' }).jwtSecret).toBe('from-env');
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, DATABASE_URL: 'postgres://x', STRIPE_SECRET_KEY: 'sk', STRIPE_WEBHOOK_SECRET: 'wh' })).toThrow(/JWT_SECRET/);
+  });
+});

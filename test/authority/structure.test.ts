@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Structural authority: who may write what is a property of the code's shape, checked here and by dependency-cruiser. */
+const ROOT = path.join(__dirname, '..', '..');
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') ? [full] : [];
+  });
+const rel = (f: string) => path.relative(ROOT, f);
+const source = files(path.join(ROOT, 'src')).map((f) => ({ file: rel(f), text: readFileSync(f, 'utf8') }));
+
+type Violation = { rule: { name: string }; from: string; to: string };
+const cruise = (cwd: string, config: string): Violation[] =>
+  JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', config, '--output-type', 'json'], { cwd }).toString())
+    .summary.violations;
+
+describe('order state', () => {
+  it('is assigned only in src/domain/order/machine.ts', () => {
+    // A statement `x.state = ...` (SQL comparisons like `o.state = ?` sit inside strings, not at a line's start).
+    const assigns = source.filter(({ text }) => /^\s*[\w.]+\.state\s*=[^=]/m.test(text)).map(({ file }) => file);
+    expect(assigns).toEqual(['src/domain/order/machine.ts']);
+  });
+
+  it('is never written by raw SQL outside the migrations', () => {
+    const raw = source.filter(
+      ({ file, text }) => !file.startsWith('src/migrations/') && (/update\s+orders\s+set[^;`]*\bstate\b/i.test(text) || /nativeUpdate\(\s*Order\b[^;]*\bstate\b/.test(text)),
+    );
+    expect(raw.map((f) => f.file)).toEqual([]);
+  });
+});
+
+describe('resolvers', () => {
+  it('never touch the EntityManager but to hand it to the domain', () => {
+    const uses = source
+      .filter(({ file }) => file.startsWith('src/resolvers/'))
+      .flatMap(({ file, text }) => [...text.matchAll(/\bem\s*\.\s*\w+|\bem\s*\[/g)].map((m) => `${file}: ${m[0]}`));
+    expect(uses).toEqual([]);
+  });
+});
+
+describe('the layer rules (.dependency-cruiser.js, also run by `npm run lint:deps`)', () => {
+  it('hold for src/', () => {
+    expect(cruise(ROOT, '.dependency-cruiser.js')).toEqual([]);
+  });
+
+  it('catch each kind of violation (test/fixtures/layer-violations)', () => {
+    const found = cruise(path.join(ROOT, 'test', 'fixtures', 'layer-violations'), path.join(ROOT, '.dependency-cruiser.js'));
+    expect(found.map((v) => `${v.rule.name}: ${v.from} -> ${v.to.replace(/^.*node_modules\//, 'node_modules/')}`).sort()).toEqual([
+      'ai-cannot-reach-order-state: src/integrations/ai/advisor.ts -> src/domain/order/machine.ts',
+      'entities-import-only-states-and-ids: src/entities/order.ts -> src/domain/rule.ts',
+      'integrations-stay-outside: src/integrations/helper.ts -> src/domain/order/machine.ts',
+      'resolvers-call-domain-only: src/resolvers/writes.ts -> node_modules/@mikro-orm/core/index.mjs',
+      'resolvers-call-domain-only: src/resolvers/writes.ts -> src/entities/order.ts',
+    ]);
+  });
+});
