@@ -7,6 +7,7 @@ export interface Config {
   env: string;
   production: boolean;
   port: number;
+  host: string;
   dataDir: string;
   databaseUrl?: string;
   jwtSecret: string;
@@ -15,6 +16,10 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; apiBase?: string };
   openai: { apiKey: string; baseUrl?: string; model: string; timeoutMs: number };
   alertWebhookUrl?: string;
+  /** At most `max` alerts of one kind per `windowMs`; the rest are counted and reported with the next one. */
+  alertRateLimit: { max: number; windowMs: number };
+  /** When the order expiry job runs (cron, UTC); `off` schedules nothing (the job can still be triggered). */
+  expiryJobCron: string;
   logLevel: string;
 }
 
@@ -36,8 +41,8 @@ function keptSecret(dataDir: string, name: string, make: () => string): string {
   return secrets[name];
 }
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
+function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
@@ -52,11 +57,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: env.NODE_ENV ?? 'development',
     production,
-    port: positiveInt('PORT', 4000),
+    port: positiveInt('PORT', 4000, env),
+    host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
     dataDir,
     databaseUrl: env.DATABASE_URL || (production ? required('DATABASE_URL') : undefined),
     jwtSecret: secret('JWT_SECRET', () => randomBytes(32).toString('base64url')),
-    tokenTtlSeconds: positiveInt('TOKEN_TTL_SECONDS', 8 * 3600),
+    tokenTtlSeconds: positiveInt('TOKEN_TTL_SECONDS', 8 * 3600, env),
     superAdmin: { email: env.SUPER_ADMIN_EMAIL || 'admin@aegis.local', password: env.SUPER_ADMIN_PASSWORD || undefined },
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY || (production ? required('STRIPE_SECRET_KEY') : 'sk_test_aegis_local'),
@@ -67,9 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: env.OPENAI_API_KEY || 'sk-aegis-local',
       baseUrl: env.OPENAI_BASE_URL || undefined,
       model: env.OPENAI_MODEL || 'gpt-4o-mini',
-      timeoutMs: positiveInt('AI_TIMEOUT_MS', 20000),
+      timeoutMs: positiveInt('AI_TIMEOUT_MS', 20000, env),
     },
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
+    alertRateLimit: { max: positiveInt('ALERT_MAX_PER_WINDOW', 10, env), windowMs: positiveInt('ALERT_WINDOW_SECONDS', 60, env) * 1000 },
+    expiryJobCron: env.EXPIRY_JOB_CRON || '* * * * *',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
   };
 }

@@ -1,4 +1,6 @@
+import type { Alerts } from '../alerts/notifier';
 import type { Logger } from '../logger';
+import type { ContentAdvisor } from '../integrations/ai/advisor';
 import type { PaymentGateway } from '../integrations/stripe/gateway';
 import type { Clock } from './clock';
 import type { TokenService } from './identity/tokens';
@@ -8,14 +10,20 @@ import type { RateLimiter } from './identity/rate-limiter';
 export interface Faults {
   /** Called inside the webhook transaction after the inbox row is added, before the transition. */
   afterInboxRecorded?: (eventId: string) => void;
+  /** Called inside the expiry job's transaction for each order, before it expires. */
+  beforeExpire?: (orderId: string) => void;
 }
 
-/** What domain commands are given: time, the gateway port, identity services and the log. */
+/** What domain commands are given: time, the gateway port, identity services, the log and the alerts. */
 export interface DomainDeps {
   clock: Clock;
   gateway: PaymentGateway;
+  /** The AI Advisory Service's model provider. */
+  advisor: ContentAdvisor;
   tokens: TokenService;
   loginLimiter: RateLimiter;
   log: Logger;
+  /** The pluggable notifier: every failure an operator must hear about. */
+  alerts: Alerts;
   faults: Faults;
 }

@@ -1,12 +1,17 @@
 import { Admin, AdminSite } from './admin';
 import { AuditEntry } from './audit-entry';
+import { ContentItem, ContentVersion, Suggestion } from './content';
 import { Order, OrderLine } from './order';
 import { PaymentAttempt } from './payment-attempt';
+import { PaymentFailure } from './payment-failure';
 import { Product } from './product';
 import { Site } from './site';
 import { WebhookEvent } from './webhook-event';
 
-export { Admin, AdminSite, AuditEntry, Order, OrderLine, PaymentAttempt, Product, Site, WebhookEvent };
+export { Admin, AdminSite, AuditEntry, Order, OrderLine, PaymentAttempt, PaymentFailure, Product, Site, WebhookEvent };
+export { PaymentFailureKind } from './payment-failure';
 export type { AddressValue } from './order';
 export * from './states';
-export const allEntities = [Site, Admin, AdminSite, Product, Order, OrderLine, PaymentAttempt, WebhookEvent, AuditEntry];
+export { SITE_FILTER, siteFilter, TENANT_ENTITIES, type SiteFilterArgs } from './site-filter';
+export * from './content';
+export const allEntities = [Site, Admin, AdminSite, Product, Order, OrderLine, PaymentAttempt, PaymentFailure, WebhookEvent, AuditEntry, ContentItem, ContentVersion, Suggestion];

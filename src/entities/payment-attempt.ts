@@ -1,11 +1,12 @@
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './ids';
 import { PaymentAttemptStatus } from './states';
 
 /** One try at paying an order: its own idempotency key, and the gateway's intent once created. */
 @Entity({ tableName: 'payment_attempts' })
 export class PaymentAttempt {
-  @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
+  // Time-ordered: a retry's attempt sorts after the one it supersedes even when both carry the same createdAt.
+  @PrimaryKey({ type: 'uuid' }) id: string = uuidv7();
   @Property({ type: 'uuid' }) siteId: string;
   @Property({ type: 'uuid' }) orderId: string;
   @Property({ type: 'text' }) idempotencyKey: string;

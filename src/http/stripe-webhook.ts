@@ -20,7 +20,9 @@ export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, 
       event = verifyStripeEvent(stripe, body, req.header('stripe-signature'), webhookSecret);
     } catch (err) {
       if (!(err instanceof SignatureError)) throw err;
-      deps.log.error({ alert: 'webhook_signature_rejected', reason: err.message, ip: req.ip }, 'gateway webhook signature rejected');
+      const fields = { reason: err.message, ip: req.ip };
+      deps.log.error(fields, 'gateway webhook signature rejected');
+      deps.alerts.raise({ kind: 'webhook_signature_rejected', message: 'A gateway webhook was refused: bad or stale signature', fields });
       res.status(400).json({ error: 'invalid signature' });
       return;
     }

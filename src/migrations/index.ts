@@ -1,4 +1,10 @@
 import { Migration20261127000000_initial } from './Migration20261127000000_initial';
+import { Migration20261127010000_payment_failures } from './Migration20261127010000_payment_failures';
+import { Migration20261127020000_content } from './Migration20261127020000_content';
 
 /** Every committed migration, in order. Listed explicitly so the compiled build needs no file globbing. */
-export const migrationsList = [{ name: 'Migration20261127000000_initial', class: Migration20261127000000_initial }];
+export const migrationsList = [
+  { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
+  { name: 'Migration20261127010000_payment_failures', class: Migration20261127010000_payment_failures },
+  { name: 'Migration20261127020000_content', class: Migration20261127020000_content },
+];

@@ -1,60 +1,107 @@
-import { Arg, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { ErrorCode } from '../domain/errors';
-import { SuggestionStatus } from '../schema/enums';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { approveSuggestion } from '../domain/content/commands/approve-suggestion';
+import { createContentItem } from '../domain/content/commands/create-content-item';
+import { rejectSuggestion } from '../domain/content/commands/reject-suggestion';
+import { requestSuggestion } from '../domain/content/commands/request-suggestion';
+import { reviseContent } from '../domain/content/commands/revise-content';
+import { getContentItem, listContentItems, listSuggestions, type ContentItemView } from '../domain/content/queries';
+import type * as E from '../entities';
+import { ContentSource, SuggestionStatus } from '../schema/enums';
 import { CreateContentItemInput } from '../schema/inputs';
 import { ContentItemPayload, SuggestionPayload } from '../schema/payloads';
-import { ContentItem, Suggestion } from '../schema/types';
+import { ContentItem, ContentVersion, Suggestion } from '../schema/types';
+import { payload } from './mappers';
+import { adminOf } from './platform';
 
-const notYet = (what: string) => [{ code: ErrorCode.NOT_IMPLEMENTED, message: `${what} is not implemented yet` }];
+const toVersion = (v: E.ContentVersion): ContentVersion => ({
+  number: v.number, body: v.body, source: ContentSource[v.source], suggestionId: v.suggestionId, createdBy: v.createdBy, createdAt: v.createdAt,
+});
 
-/** Content and AI advisory: the schema of the contract; the behaviour lands with its own issue. */
+const toContentItem = ({ item, versions }: ContentItemView): ContentItem => ({
+  id: item.id,
+  siteId: item.siteId,
+  slug: item.slug,
+  title: item.title,
+  currentVersion: toVersion(versions.find((v) => v.number === item.currentVersion)!),
+  versions: versions.map(toVersion),
+});
+
+const toSuggestion = (s: E.Suggestion): Suggestion => ({
+  id: s.id, siteId: s.siteId, contentItemId: s.contentItemId, status: SuggestionStatus[s.status], instruction: s.instruction, body: s.body,
+  baseVersion: s.baseVersion, model: s.model, createdAt: s.createdAt, decidedAt: s.decidedAt, decidedBy: s.decidedBy,
+  rejectionReason: s.rejectionReason, createdVersion: s.createdVersion,
+});
+
+/** Content and AI advisory: site administration (shield admits SITE_ADMIN of the site or SUPER_ADMIN). */
 @Resolver()
 export class ContentResolver {
   @Query(() => ContentItem, { nullable: true })
-  contentItem(@Arg('siteId', () => ID) _siteId: string, @Arg('id', () => ID) _id: string): ContentItem | null {
-    throw new Error('contentItem is not implemented yet');
+  async contentItem(@Arg('siteId', () => ID) siteId: string, @Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContentItem | null> {
+    const view = await getContentItem(ctx.em, siteId, id);
+    return view ? toContentItem(view) : null;
   }
 
   @Query(() => [ContentItem])
-  contentItems(@Arg('siteId', () => ID) _siteId: string): ContentItem[] {
-    throw new Error('contentItems is not implemented yet');
+  async contentItems(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<ContentItem[]> {
+    return (await listContentItems(ctx.em, siteId)).map(toContentItem);
   }
 
   @Query(() => [Suggestion])
-  suggestions(
-    @Arg('siteId', () => ID) _siteId: string,
-    @Arg('contentItemId', () => ID, { nullable: true }) _contentItemId: string | null,
-    @Arg('status', () => SuggestionStatus, { nullable: true }) _status: SuggestionStatus | null,
-  ): Suggestion[] {
-    throw new Error('suggestions is not implemented yet');
+  async suggestions(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('contentItemId', () => ID, { nullable: true }) contentItemId: string | null,
+    @Arg('status', () => SuggestionStatus, { nullable: true }) status: SuggestionStatus | null,
+    @Ctx() ctx: Context,
+  ): Promise<Suggestion[]> {
+    return (await listSuggestions(ctx.em, siteId, { contentItemId, status })).map(toSuggestion);
   }
 
   @Mutation(() => ContentItemPayload)
-  createContentItem(@Arg('siteId', () => ID) _s: string, @Arg('input', () => CreateContentItemInput) _i: CreateContentItemInput): ContentItemPayload {
-    return { contentItem: null, userErrors: notYet('createContentItem') };
+  async createContentItem(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('input', () => CreateContentItemInput) input: CreateContentItemInput,
+    @Ctx() ctx: Context,
+  ): Promise<ContentItemPayload> {
+    return payload('contentItem', await createContentItem(ctx.em, ctx.deps, adminOf(ctx), siteId, input), toContentItem);
   }
 
   @Mutation(() => ContentItemPayload)
-  reviseContent(@Arg('siteId', () => ID) _s: string, @Arg('contentItemId', () => ID) _c: string, @Arg('body', () => String) _b: string): ContentItemPayload {
-    return { contentItem: null, userErrors: notYet('reviseContent') };
+  async reviseContent(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('contentItemId', () => ID) contentItemId: string,
+    @Arg('body', () => String) body: string,
+    @Ctx() ctx: Context,
+  ): Promise<ContentItemPayload> {
+    return payload('contentItem', await reviseContent(ctx.em, ctx.deps, adminOf(ctx), siteId, contentItemId, body), toContentItem);
   }
 
   @Mutation(() => SuggestionPayload)
-  requestSuggestion(
-    @Arg('siteId', () => ID) _s: string,
-    @Arg('contentItemId', () => ID) _c: string,
-    @Arg('instruction', () => String) _i: string,
-  ): SuggestionPayload {
-    return { suggestion: null, userErrors: notYet('requestSuggestion') };
+  async requestSuggestion(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('contentItemId', () => ID) contentItemId: string,
+    @Arg('instruction', () => String) instruction: string,
+    @Ctx() ctx: Context,
+  ): Promise<SuggestionPayload> {
+    return payload('suggestion', await requestSuggestion(ctx.em, ctx.deps, adminOf(ctx), siteId, contentItemId, instruction), toSuggestion);
   }
 
   @Mutation(() => SuggestionPayload)
-  approveSuggestion(@Arg('siteId', () => ID) _s: string, @Arg('suggestionId', () => ID) _id: string): SuggestionPayload {
-    return { suggestion: null, userErrors: notYet('approveSuggestion') };
+  async approveSuggestion(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('suggestionId', () => ID) suggestionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<SuggestionPayload> {
+    return payload('suggestion', await approveSuggestion(ctx.em, ctx.deps, adminOf(ctx), siteId, suggestionId), toSuggestion);
   }
 
   @Mutation(() => SuggestionPayload)
-  rejectSuggestion(@Arg('siteId', () => ID) _s: string, @Arg('suggestionId', () => ID) _id: string, @Arg('reason', () => String) _r: string): SuggestionPayload {
-    return { suggestion: null, userErrors: notYet('rejectSuggestion') };
+  async rejectSuggestion(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('suggestionId', () => ID) suggestionId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: Context,
+  ): Promise<SuggestionPayload> {
+    return payload('suggestion', await rejectSuggestion(ctx.em, ctx.deps, adminOf(ctx), siteId, suggestionId, reason), toSuggestion);
   }
 }

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { listAuditLog } from '../domain/audit-log';
 import { createProduct } from '../domain/catalog/products';
-import { ErrorCode } from '../domain/errors';
+import { refundOrder } from '../domain/order/commands/refund-order';
 import { getOrder, listOrders } from '../domain/order/queries';
 import { OrderState } from '../entities/states';
 import { CreateProductInput } from '../schema/inputs';
@@ -48,10 +48,11 @@ export class SiteAdminResolver {
 
   @Mutation(() => OrderPayload)
   async refundOrder(
-    @Arg('siteId', () => ID) _siteId: string,
-    @Arg('orderId', () => ID) _orderId: string,
-    @Arg('reason', () => String) _reason: string,
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('orderId', () => ID) orderId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: Context,
   ): Promise<OrderPayload> {
-    return { order: null, userErrors: [{ code: ErrorCode.NOT_IMPLEMENTED, message: 'refundOrder is not implemented yet' }] };
+    return payload('order', await refundOrder(ctx.em, ctx.deps, adminOf(ctx), { siteId, orderId, reason }), toOrder);
   }
 }

@@ -2,12 +2,13 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { listProducts } from '../domain/catalog/products';
 import { addToCart } from '../domain/order/commands/add-to-cart';
-import { checkout } from '../domain/order/commands/checkout';
+import { checkout, type CheckoutResult } from '../domain/order/commands/checkout';
 import { createCart } from '../domain/order/commands/create-cart';
+import { retryPayment } from '../domain/order/commands/retry-payment';
 import { setCheckoutDetails } from '../domain/order/commands/set-checkout-details';
 import { updateCartLine } from '../domain/order/commands/update-cart-line';
 import { getCart } from '../domain/order/queries';
-import { ErrorCode } from '../domain/errors';
+import type { Result } from '../domain/errors';
 import { CheckoutDetailsInput } from '../schema/inputs';
 import { CheckoutPayload, CreateCartPayload, OrderPayload } from '../schema/payloads';
 import { Order, ProductConnection } from '../schema/types';
@@ -17,6 +18,13 @@ import { connection, payload, toOrder, toProduct } from './mappers';
 export function visitorOf(ctx: Context) {
   if (!ctx.visitor) throw new Error('storefront operation reached without a cart token');
   return ctx.visitor;
+}
+
+/** A gateway failure after the order moved is reported beside the order, which stays PENDING_PAYMENT. */
+function toCheckoutPayload(result: Result<CheckoutResult>): CheckoutPayload {
+  if (!result.ok) return { order: null, paymentSession: null, userErrors: result.errors };
+  const { order, paymentSession, gatewayError } = result.value;
+  return { order: toOrder(order), paymentSession, userErrors: gatewayError ? [gatewayError] : [] };
 }
 
 @Resolver()
@@ -78,19 +86,17 @@ export class StorefrontResolver {
     description: 'DRAFT -> PENDING_PAYMENT. Called again while PENDING_PAYMENT it returns the same session and creates no new payment.',
   })
   async checkout(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<CheckoutPayload> {
-    const result = await checkout(ctx.em, ctx.deps, visitorOf(ctx), siteId);
-    if (!result.ok) return { order: null, paymentSession: null, userErrors: result.errors };
-    const { order, paymentSession, gatewayError } = result.value;
-    return { order: toOrder(order), paymentSession, userErrors: gatewayError ? [gatewayError] : [] };
+    return toCheckoutPayload(await checkout(ctx.em, ctx.deps, visitorOf(ctx), siteId));
   }
 
   @Mutation(() => CheckoutPayload, {
     description: 'PAYMENT_FAILED -> PENDING_PAYMENT before the recovery deadline, as a new attempt with a new idempotency key.',
   })
   async retryPayment(
-    @Arg('siteId', () => ID) _siteId: string,
-    @Arg('orderId', () => ID) _orderId: string,
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('orderId', () => ID) orderId: string,
+    @Ctx() ctx: Context,
   ): Promise<CheckoutPayload> {
-    return { order: null, paymentSession: null, userErrors: [{ code: ErrorCode.NOT_IMPLEMENTED, message: 'retryPayment is not implemented yet' }] };
+    return toCheckoutPayload(await retryPayment(ctx.em, ctx.deps, visitorOf(ctx), { siteId, orderId }));
   }
 }

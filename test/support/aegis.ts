@@ -6,6 +6,7 @@ import type { Clock } from '../../src/domain/clock';
 import type { Faults } from '../../src/domain/deps';
 import { startAegis, type Aegis } from '../../src/runtime';
 import { createTestDatabase } from './databases';
+import { startFakeOpenAI, type FakeOpenAI } from './fake-openai';
 import { signedWebhook, startFakeStripe, type FakeStripe } from './fake-stripe';
 
 export const WEBHOOK_SECRET = 'whsec_aegis_test_secret';
@@ -29,6 +30,8 @@ export interface Headers {
 export interface TestAegis {
   aegis: Aegis;
   stripe: FakeStripe;
+  /** The OpenAI-compatible test server the AI Advisory Service calls. */
+  openai: FakeOpenAI;
   dbUrl: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
   /** Posts a gateway event signed with the webhook secret (or a custom header). */
@@ -37,19 +40,25 @@ export interface TestAegis {
   close(): Promise<void>;
 }
 
-export async function startTestAegis(opts: { clock?: Clock; faults?: Faults; onQuery?: (sql: string) => void } = {}): Promise<TestAegis> {
+export async function startTestAegis(
+  opts: { clock?: Clock; faults?: Faults; onQuery?: (sql: string) => void; aiTimeoutMs?: number; /** Extra env, e.g. ALERT_WEBHOOK_URL. */ env?: NodeJS.ProcessEnv } = {},
+): Promise<TestAegis> {
   const db = await createTestDatabase();
   const stripe = await startFakeStripe();
+  const openai = await startFakeOpenAI();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'aegis-test-')),
     STRIPE_API_BASE: stripe.url,
+    OPENAI_BASE_URL: openai.url,
+    ...(opts.aiTimeoutMs && { AI_TIMEOUT_MS: String(opts.aiTimeoutMs) }),
     STRIPE_SECRET_KEY: 'sk_test_aegis',
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef',
     SUPER_ADMIN_EMAIL: SUPER_ADMIN.email,
     SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
+    ...opts.env,
   });
   const aegis = await startAegis(config, { port: 0, clock: opts.clock, faults: opts.faults, onQuery: opts.onQuery });
   let superToken: string | undefined;
@@ -70,6 +79,7 @@ export async function startTestAegis(opts: { clock?: Clock; faults?: Faults; onQ
   return {
     aegis,
     stripe,
+    openai,
     dbUrl: db.url,
     gql,
     async webhook(event, o = {}) {
@@ -92,6 +102,7 @@ export async function startTestAegis(opts: { clock?: Clock; faults?: Faults; onQ
     async close() {
       await aegis.close();
       await stripe.close();
+      await openai.close();
       await db.drop();
     },
   };

@@ -13,7 +13,8 @@ export interface PaymentIntentRef {
 
 export interface RefundRequest {
   intentId: string;
-  amountMinor: number;
+  /** Omitted: all that is left of the capture (an amount-mismatched capture is refunded whole). */
+  amountMinor?: number;
   idempotencyKey: string;
   metadata: Record<string, string>;
 }

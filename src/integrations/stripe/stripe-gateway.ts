@@ -58,7 +58,7 @@ export class StripeGateway implements PaymentGateway {
   async refund(req: RefundRequest): Promise<{ id: string }> {
     const refund = await call('Refunding the payment', () =>
       this.stripe.refunds.create(
-        { payment_intent: req.intentId, amount: req.amountMinor, metadata: req.metadata },
+        { payment_intent: req.intentId, ...(req.amountMinor !== undefined && { amount: req.amountMinor }), metadata: req.metadata },
         { idempotencyKey: req.idempotencyKey },
       ),
     );

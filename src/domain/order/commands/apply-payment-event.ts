@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrderState, PaymentAttempt, PaymentAttemptStatus, Site, WebhookEvent, type Order } from '../../../entities';
+import { OrderState, PaymentAttempt, PaymentAttemptStatus, PaymentFailureKind, Site, WebhookEvent, type Order } from '../../../entities';
+import type { Alert } from '../../../alerts/notifier';
 import type { IntentFacts, PaymentEvent } from '../../../integrations/stripe/gateway';
 import type { Actor } from '../../actor';
 import { audit } from '../../audit';
@@ -8,6 +9,7 @@ import { ok } from '../../errors';
 import { inSite, isUuid, onPlatform } from '../../tx';
 import { lockOrder } from '../cart';
 import { applyTransition } from '../machine';
+import { recordFailure } from '../payment-failures';
 
 const GATEWAY: Actor = { kind: 'gateway' };
 const RECOVERY_WINDOW_MS = 24 * 3600 * 1000;
@@ -54,51 +56,58 @@ export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, eve
     return result.ok ? result.value : 'unhandled';
   }
 
+  // Raised only once the transaction committed: a rolled-back delivery is redelivered and alerts then.
+  const alerts: Alert[] = [];
   const result = await inSite(em, siteId, async (tx) => {
     if (!(await recordInInbox(tx, event, siteId, now))) return ok<PaymentEventOutcome>('duplicate');
     deps.faults.afterInboxRecorded?.(event.eventId);
     const attempt = await findAttempt(tx, event.intent);
     const order = attempt ? await lockOrder(tx, attempt.orderId) : null;
-    if (!attempt || !order) return ok(unmatched(tx, deps, now, event, null, null, 'no attempt for this intent'));
+    if (!attempt || !order) return ok(unmatched(tx, deps, alerts, now, event, null, null, 'no attempt for this intent'));
     if (!attempt.intentId) attempt.intentId = event.intent.id;
 
     const current = order.currentAttemptId === attempt.id && order.state === OrderState.PENDING_PAYMENT;
     if (event.kind === 'payment_succeeded') {
-      if (attempt.status === PaymentAttemptStatus.SUCCEEDED) return ok(unmatched(tx, deps, now, event, attempt, order, 'attempt already succeeded'));
+      if (attempt.status === PaymentAttemptStatus.SUCCEEDED) return ok(unmatched(tx, deps, alerts, now, event, attempt, order, 'attempt already succeeded'));
       attempt.status = PaymentAttemptStatus.SUCCEEDED;
       const matches = event.intent.amountMinor === attempt.amountMinor && event.intent.currency === attempt.currency;
       if (!current || !matches) {
         attempt.needsRefund = true;
         const why = !matches ? 'amount or currency does not match the attempt' : `order is ${order.state} and this is not its current attempt`;
-        return ok(unmatched(tx, deps, now, event, attempt, order, why));
+        return ok(unmatched(tx, deps, alerts, now, event, attempt, order, why));
       }
       applyTransition(tx, order, 'paymentAuthorized', GATEWAY, now, { detail: { eventId: event.eventId, attemptId: attempt.id } });
       applyTransition(tx, order, 'confirm', GATEWAY, now, { detail: { eventId: event.eventId, attemptId: attempt.id } });
       return ok<PaymentEventOutcome>('confirmed');
     }
 
+    const failure = { siteId, orderId: order.id, attemptId: attempt.id, intentId: event.intent.id, reason: event.reason };
+    recordFailure(tx, attempt, PaymentFailureKind.PAYMENT_FAILED, event.reason, now, event.eventId);
+    alerts.push({ kind: 'payment_failed', message: `Payment declined for order ${order.id}`, fields: failure });
     if (!current) {
       if (attempt.status === PaymentAttemptStatus.PENDING) {
         attempt.status = PaymentAttemptStatus.FAILED;
         attempt.failureReason = event.reason;
       }
-      return ok(unmatched(tx, deps, now, event, attempt, order, `order is ${order.state} and this is not its current attempt`));
+      return ok(unmatched(tx, deps, alerts, now, event, attempt, order, `order is ${order.state} and this is not its current attempt`));
     }
     attempt.status = PaymentAttemptStatus.FAILED;
     attempt.failureReason = event.reason;
     order.failureReason = event.reason;
     order.recoveryDeadline = new Date(now.getTime() + RECOVERY_WINDOW_MS);
     applyTransition(tx, order, 'paymentFailed', GATEWAY, now, { reason: event.reason, detail: { eventId: event.eventId, attemptId: attempt.id } });
-    deps.log.warn({ siteId, orderId: order.id, attemptId: attempt.id, reason: event.reason }, 'payment failed');
+    deps.log.warn(failure, 'payment failed');
     return ok<PaymentEventOutcome>('failed');
   });
   if (!result.ok) throw new Error(`payment event ${event.eventId} refused: ${result.errors[0].message}`);
+  for (const alert of alerts) deps.alerts.raise(alert);
   return result.value;
 }
 
 function unmatched(
   tx: EntityManager,
   deps: DomainDeps,
+  alerts: Alert[],
   now: Date,
   event: Exclude<PaymentEvent, { kind: 'unhandled' }>,
   attempt: PaymentAttempt | null,
@@ -107,6 +116,7 @@ function unmatched(
 ): PaymentEventOutcome {
   const fields = { siteId: event.intent.siteId, orderId: order?.id, attemptId: attempt?.id, eventId: event.eventId, type: event.type, reason: why };
   deps.log.warn({ ...fields, needsRefund: attempt?.needsRefund ?? false }, 'payment event matches no transition');
+  if (attempt?.needsRefund) alerts.push({ kind: 'needs_refund', message: `Money taken for order ${order?.id} that it cannot confirm`, fields });
   audit(tx, GATEWAY, now, {
     siteId: event.intent.siteId,
     action: attempt?.needsRefund ? 'payment.needsRefund' : 'payment.unmatched',

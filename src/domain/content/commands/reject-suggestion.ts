@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Suggestion } from '../../../entities';
+import { actorName, type Actor } from '../../actor';
+import { audit } from '../../audit';
+import type { DomainDeps } from '../../deps';
+import { notFound, ok, type Result } from '../../errors';
+import { inSite, isUuid } from '../../tx';
+import { Validator } from '../../validation';
+import { CONTENT_LIMITS } from '../validation';
+import { pendingSuggestion } from '../pending-suggestion';
+
+/** An admin declines a suggestion; the reason is kept on it (once) and in the audit log. Content is untouched. */
+export function rejectSuggestion(
+  em: EntityManager,
+  deps: DomainDeps,
+  actor: Actor,
+  siteId: string,
+  suggestionId: string,
+  rawReason: string,
+): Promise<Result<Suggestion>> {
+  const v = new Validator();
+  const reason = v.text(['reason'], rawReason, CONTENT_LIMITS.reason) ?? '';
+  if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
+  if (!isUuid(suggestionId)) return Promise.resolve(notFound('Suggestion', ['suggestionId']));
+  return inSite(em, siteId, async (tx) => {
+    const pending = await pendingSuggestion(tx, suggestionId);
+    if (!pending.ok) return pending;
+    const suggestion = pending.value;
+    const now = deps.clock.now();
+    suggestion.status = 'REJECTED';
+    suggestion.decidedAt = now;
+    suggestion.decidedBy = actorName(actor);
+    suggestion.rejectionReason = reason;
+    audit(tx, actor, now, {
+      siteId, action: 'suggestion.reject', entity: 'Suggestion', entityId: suggestion.id, reason, detail: { contentItemId: suggestion.contentItemId },
+    });
+    return ok(suggestion);
+  });
+}
