@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { Client } from 'pg';
+import { DIST } from './dist';
+
+export interface Statement {
+  query: string;
+  calls: number;
+}
+
+/** Counts the SQL the server's request role sends, between reset() and read(). */
+export interface StatementCounter {
+  source: string;
+  /** Where the calibration requests go (the spawned server, or an in-process one). */
+  url: string;
+  reset(): Promise<void>;
+  read(): Promise<Statement[]>;
+  close(): Promise<void>;
+}
+
+/** pg_stat_statements in the bench database, filtered to the request role (aegis_app): the spawned server's SQL. */
+export async function pgStatCounter(ownerUrl: string, serverUrl: string): Promise<StatementCounter> {
+  const c = new Client({ connectionString: ownerUrl, statement_timeout: 10_000 });
+  await c.connect();
+  return {
+    source: 'pg_stat_statements (role aegis_app, bench database)',
+    url: serverUrl,
+    reset: async () => void (await c.query('select pg_stat_statements_reset()')),
+    read: async () =>
+      (
+        await c.query(
+          `select query, calls::int from pg_stat_statements
+            where userid = (select oid from pg_roles where rolname = 'aegis_app')
+              and dbid = (select oid from pg_database where datname = current_database())
+            order by calls desc, query`,
+        )
+      ).rows,
+    close: () => c.end(),
+  };
+}
+
+type RuntimeModule = { startAegis(config: unknown, opts: { port: number; onQuery: (sql: string) => void }): Promise<{ url: string; close(): Promise<void> }> };
+type ConfigModule = { loadConfig(env: NodeJS.ProcessEnv): unknown };
+
+/**
+ * Fallback when pg_stat_statements is not loaded (e.g. a DATABASE_URL cluster without it): the same build,
+ * started in this process with startAegis({ onQuery }) on the same database, which logs every statement the ORM sends.
+ */
+export async function inProcessCounter(env: NodeJS.ProcessEnv): Promise<StatementCounter> {
+  require('reflect-metadata');
+  const { startAegis } = require(path.join(DIST, 'runtime.js')) as RuntimeModule;
+  const { loadConfig } = require(path.join(DIST, 'config.js')) as ConfigModule;
+  const seen: string[] = [];
+  const aegis = await startAegis(loadConfig(env), {
+    port: 0,
+    onQuery: (m) => seen.push(m.replace(/^\[query\] /, '').replace(/ \[took .*$/s, '').trim()),
+  });
+  return {
+    source: 'in-process startAegis({ onQuery }) on the same database (pg_stat_statements not loaded)',
+    url: aegis.url,
+    reset: async () => void (seen.length = 0),
+    read: async () => seen.map((query) => ({ query, calls: 1 })),
+    close: () => aegis.close(),
+  };
+}
+
+export type StatementKind = 'begin' | 'commit' | 'rollback' | 'tenant' | 'work';
+
+export function kindOf(query: string): StatementKind {
+  const q = query.trim().toLowerCase();
+  if (/^(begin|start transaction)\b/.test(q)) return 'begin';
+  if (/^commit\b/.test(q)) return 'commit';
+  if (/^rollback\b/.test(q)) return 'rollback';
+  // pg_stat_statements shows it normalised (`select set_config($1, $2, $3)`), the ORM log with its values.
+  if (/^select set_config\(/.test(q)) return 'tenant';
+  return 'work';
+}
+
+export interface StatementCount {
+  /** Every statement, i.e. every round trip to PostgreSQL (the driver sends one statement per round trip). */
+  total: number;
+  /** Without BEGIN, COMMIT and the per-transaction tenant setting: what the targets count. */
+  counted: number;
+  transactions: number;
+  statements: Statement[];
+}
+
+export function countStatements(statements: Statement[]): StatementCount {
+  let total = 0;
+  let counted = 0;
+  let transactions = 0;
+  for (const s of statements) {
+    total += s.calls;
+    const kind = kindOf(s.query);
+    if (kind === 'work') counted += s.calls;
+    if (kind === 'begin') transactions += s.calls;
+  }
+  return { total, counted, transactions, statements };
+}
