@@ -4,7 +4,7 @@ import type { Actor } from './domain/actor';
 import type { DomainDeps } from './domain/deps';
 import { loadAdminActor } from './domain/identity/admins';
 import { hashCartToken, type VisitorActor } from './domain/order/cart';
-import { loadOrderDetails, type OrderDetails } from './domain/order/queries';
+import { loadOrderDetails, type OrderDetailPart, type OrderDetails } from './domain/order/queries';
 import type { Orm } from './db/orm';
 
 export type AdminActor = Extract<Actor, { kind: 'admin' }>;
@@ -19,7 +19,8 @@ export interface Context {
   visitor: VisitorActor | null;
   /** Credentials were presented but are missing, malformed, tampered, expired or of a disabled admin. */
   authFailed: boolean;
-  orderDetails(siteId: string): DataLoader<string, OrderDetails>;
+  /** Loads one part of an order's details; the parts asked for in one tick are read in one transaction. */
+  orderDetail<P extends OrderDetailPart>(siteId: string, part: P, orderId: string): Promise<OrderDetails[P]>;
 }
 
 export interface RequestFacts {
@@ -41,7 +42,20 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
   }
   const cartToken = req.cartToken?.trim();
   const visitor: VisitorActor | null = cartToken ? { kind: 'visitor', cartTokenHash: hashCartToken(cartToken) } : null;
-  const loaders = new Map<string, DataLoader<string, OrderDetails>>();
+  const loaders = new Map<string, DataLoader<string, OrderDetails[OrderDetailPart]>>();
+  const loaderOf = (siteId: string) => {
+    let loader = loaders.get(siteId);
+    if (!loader) {
+      // Keys are "part|orderId": sibling fields asked in one tick share one read of only the parts they need.
+      loader = new DataLoader(async (keys: readonly string[]) => {
+        const asked = keys.map((k) => k.split('|') as [OrderDetailPart, string]);
+        const byId = await loadOrderDetails(em, siteId, asked.map(([, id]) => id), new Set(asked.map(([part]) => part)));
+        return asked.map(([part, id]) => byId.get(id)![part]);
+      });
+      loaders.set(siteId, loader);
+    }
+    return loader;
+  };
   return {
     em,
     deps,
@@ -50,16 +64,8 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
     admin,
     visitor,
     authFailed,
-    orderDetails(siteId) {
-      let loader = loaders.get(siteId);
-      if (!loader) {
-        loader = new DataLoader(async (ids) => {
-          const byId = await loadOrderDetails(em, siteId, ids);
-          return ids.map((id) => byId.get(id)!);
-        });
-        loaders.set(siteId, loader);
-      }
-      return loader;
+    orderDetail(siteId, part, orderId) {
+      return loaderOf(siteId).load(`${part}|${orderId}`) as never;
     },
   };
 }

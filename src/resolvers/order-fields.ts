@@ -4,12 +4,12 @@ import { OrderState } from '../entities/states';
 import { Order, OrderEvent, OrderLine, PaymentAttempt, PaymentSession } from '../schema/types';
 import { toProduct } from './mappers';
 
-/** Order's nested fields, batched per request through one DataLoader read per site. */
+/** Order's nested fields: the parts asked in one tick are read in one transaction (src/context.ts). */
 @Resolver(() => Order)
 export class OrderFieldsResolver {
   @FieldResolver(() => [OrderLine])
   async lines(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderLine[]> {
-    const { lines } = await ctx.orderDetails(order.siteId).load(order.id);
+    const lines = await ctx.orderDetail(order.siteId, 'lines', order.id);
     return lines.map(({ line, product }) => ({
       id: line.id,
       product: toProduct(product),
@@ -21,7 +21,7 @@ export class OrderFieldsResolver {
 
   @FieldResolver(() => [PaymentAttempt])
   async paymentAttempts(@Root() order: Order, @Ctx() ctx: Context): Promise<PaymentAttempt[]> {
-    const { attempts } = await ctx.orderDetails(order.siteId).load(order.id);
+    const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
     return attempts.map((a) => ({
       id: a.id, status: a.status, amountMinor: a.amountMinor, createdAt: a.createdAt, failureReason: a.failureReason, needsRefund: a.needsRefund,
     }));
@@ -33,20 +33,20 @@ export class OrderFieldsResolver {
   })
   async paymentSession(@Root() order: Order, @Ctx() ctx: Context): Promise<PaymentSession | null> {
     if (order.state !== OrderState.PENDING_PAYMENT) return null;
-    const { attempts } = await ctx.orderDetails(order.siteId).load(order.id);
+    const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
     const current = attempts[attempts.length - 1];
     return current?.intentId && current.clientSecret ? { id: current.intentId, clientSecret: current.clientSecret } : null;
   }
 
   @FieldResolver(() => Boolean, { description: 'True when any attempt of this order needs a refund.' })
   async needsRefund(@Root() order: Order, @Ctx() ctx: Context): Promise<boolean> {
-    const { attempts } = await ctx.orderDetails(order.siteId).load(order.id);
+    const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
     return attempts.some((a) => a.needsRefund);
   }
 
   @FieldResolver(() => [OrderEvent])
   async history(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderEvent[]> {
-    const { history } = await ctx.orderDetails(order.siteId).load(order.id);
+    const history = await ctx.orderDetail(order.siteId, 'history', order.id);
     return history.map((h) => ({
       at: h.at, from: (h.fromState as OrderState) ?? null, to: h.toState as OrderState, actor: h.actor, reason: h.reason,
     }));

@@ -28,26 +28,46 @@ export async function listOrders(
   return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (o) => encodeCursor(o.createdAt, o.id) };
 }
 
+export interface OrderLineWithProduct {
+  line: OrderLine;
+  product: Product;
+}
+
 export interface OrderDetails {
-  lines: { line: OrderLine; product: Product }[];
+  lines: OrderLineWithProduct[];
   attempts: PaymentAttempt[];
   history: AuditEntry[];
 }
 
-/** Lines with their products, payment attempts and transitions of several orders of one site, in one read. */
-export async function loadOrderDetails(em: EntityManager, siteId: string, orderIds: readonly string[]): Promise<Map<string, OrderDetails>> {
-  const ids = [...orderIds];
+export type OrderDetailPart = keyof OrderDetails;
+
+/**
+ * The parts asked for (lines with their products, payment attempts, transitions) of several orders of one site,
+ * in one read transaction: one query per part asked, none for the others.
+ */
+export async function loadOrderDetails(
+  em: EntityManager,
+  siteId: string,
+  orderIds: readonly string[],
+  parts: ReadonlySet<OrderDetailPart>,
+): Promise<Map<string, OrderDetails>> {
+  const ids = [...new Set(orderIds)];
   const details = new Map<string, OrderDetails>(ids.map((id) => [id, { lines: [], attempts: [], history: [] }]));
   await readInSite(em, siteId, async (tx) => {
-    // One connection per transaction: these run one after the other.
-    const lines = await tx.find(OrderLine, { orderId: { $in: ids } }, { orderBy: { id: 'asc' } });
-    const attempts = await tx.find(PaymentAttempt, { orderId: { $in: ids } }, { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['clientSecret'] });
-    const history = await tx.find(AuditEntry, { entity: 'Order', entityId: { $in: ids }, toState: { $ne: null } }, { orderBy: { at: 'asc', id: 'asc' } });
-    const products = lines.length ? await tx.find(Product, { id: { $in: [...new Set(lines.map((l) => l.productId))] } }) : [];
-    const productById = new Map(products.map((p) => [p.id, p]));
-    for (const line of lines) details.get(line.orderId)!.lines.push({ line, product: productById.get(line.productId)! });
-    for (const a of attempts) details.get(a.orderId)!.attempts.push(a);
-    for (const h of history) details.get(h.entityId)!.history.push(h);
+    if (parts.has('lines')) {
+      const lines = await tx.find(OrderLine, { orderId: { $in: ids } }, { orderBy: { id: 'asc' } });
+      const products = lines.length ? await tx.find(Product, { id: { $in: [...new Set(lines.map((l) => l.productId))] } }) : [];
+      const productById = new Map(products.map((p) => [p.id, p]));
+      for (const line of lines) details.get(line.orderId)!.lines.push({ line, product: productById.get(line.productId)! });
+    }
+    if (parts.has('attempts')) {
+      const attempts = await tx.find(PaymentAttempt, { orderId: { $in: ids } }, { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['clientSecret'] });
+      for (const a of attempts) details.get(a.orderId)!.attempts.push(a);
+    }
+    if (parts.has('history')) {
+      const history = await tx.find(AuditEntry, { entity: 'Order', entityId: { $in: ids }, toState: { $ne: null } }, { orderBy: { at: 'asc', id: 'asc' } });
+      for (const h of history) details.get(h.entityId)!.history.push(h);
+    }
   });
   return details;
 }
