@@ -55,10 +55,12 @@ export async function spawnNode(opts: { args: string[]; env: NodeJS.ProcessEnv; 
   return {
     pid,
     url,
-    peakRssMb: () => {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : NaN;
-    },
+    // With WEB_CONCURRENCY > 1 the server is a supervisor and its workers: their peaks are added.
+    peakRssMb: () =>
+      [pid, ...childrenOf(pid)].reduce((sum, p) => {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+        return sum + (m ? Number(m[1]) / 1024 : NaN);
+      }, 0),
     async stop(graceMs = 15_000) {
       if (exited !== null) return;
       proc.kill('SIGTERM');
@@ -122,7 +124,8 @@ export function cpuSnapshot(serverPid: number, postmasterPid: number | null, ext
   const m = machineCpu();
   const postgres = postmasterPid === null ? null : procCpu(postmasterPid, true) + childrenOf(postmasterPid).reduce((s, p) => s + procCpu(p), 0);
   return {
-    server: procCpu(serverPid),
+    // The server's own CPU and its live children's (cluster workers), plus any it has reaped.
+    server: procCpu(serverPid, true) + childrenOf(serverPid).reduce((s, p) => s + procCpu(p), 0),
     bench: (u.user + u.system) / 1e6 + extraPids.reduce((s, p) => s + procCpu(p), 0),
     postgres,
     machineBusy: m.busy,

@@ -25,6 +25,7 @@ interface Args {
   auxSeconds: number;
   products: number;
   profile: boolean;
+  workers: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -45,6 +46,8 @@ function parseArgs(argv: string[]): Args {
     auxSeconds: num('aux-seconds', Math.max(3, Math.round(seconds / 2))),
     products: Math.max(2, Math.round(num('products', 20))),
     profile: argv.includes('--profile'),
+    /** Server processes (WEB_CONCURRENCY). */
+    workers: Math.round(num('workers', 1)),
   };
 }
 
@@ -157,7 +160,7 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(profileDir, { recursive: true });
 
-  log(`shoppers ${args.shoppers}, purchase ${args.seconds} s, other phases ${args.auxSeconds} s each${args.profile ? ', server under --cpu-prof' : ''}`);
+  log(`server processes ${args.workers}, shoppers ${args.shoppers}, purchase ${args.seconds} s, other phases ${args.auxSeconds} s each${args.profile ? ', server under --cpu-prof' : ''}`);
   const db: BenchDatabase = await openBenchDatabase(ROOT);
   cleanups.push(() => db.close());
   log(`database: ${db.kind}, fresh database aegis_bench, pg_stat_statements ${db.statStatements ? 'on' : 'not loaded'}`);
@@ -176,6 +179,7 @@ async function main() {
     SUPER_ADMIN_EMAIL: SUPER_ADMIN.email,
     SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
+    WEB_CONCURRENCY: String(args.workers),
   };
   const serverLog = path.join(ROOT, '.data/bench-server.log');
   const serverPort = await freePort();

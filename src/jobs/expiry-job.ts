@@ -22,14 +22,17 @@ export interface Jobs {
 export async function startJobs(opts: { ownerUrl: string; orm: Orm; deps: DomainDeps; cron: string }): Promise<Jobs> {
   const { deps } = opts;
   const boss = new PgBoss({ connectionString: opts.ownerUrl, schema: JOB_SCHEMA, max: 4, application_name: 'aegis-jobs' });
+  let stopping = false;
   boss.on('error', (err) => {
+    // On shutdown the embedded database may stop first (its own signal hook): not a failure worth an alert.
+    if (stopping) return deps.log.info({ reason: err.message }, 'job queue stopped with the database');
     deps.log.error({ err }, 'job queue error');
     deps.alerts.raise({ kind: 'job_failed', message: 'The job queue reported an error', fields: { reason: err.message } });
   });
   await boss.start();
   try {
-    await boss.createQueue(EXPIRE_ORDERS_QUEUE, { name: EXPIRE_ORDERS_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 15 * 60 });
-    if (opts.cron !== 'off') await boss.schedule(EXPIRE_ORDERS_QUEUE, opts.cron, {}, { tz: 'UTC' });
+    await retryOnDeadlock(() => boss.createQueue(EXPIRE_ORDERS_QUEUE, { name: EXPIRE_ORDERS_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 15 * 60 }));
+    if (opts.cron !== 'off') await retryOnDeadlock(() => boss.schedule(EXPIRE_ORDERS_QUEUE, opts.cron, {}, { tz: 'UTC' }));
     const workerId = await boss.work(EXPIRE_ORDERS_QUEUE, async ([job]) => runExpiry(opts.orm, deps, job.id));
     return {
       async triggerExpiry() {
@@ -37,11 +40,26 @@ export async function startJobs(opts: { ownerUrl: string; orm: Orm; deps: Domain
         boss.notifyWorker(workerId);
         return id;
       },
-      stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+      stop: () => {
+        stopping = true;
+        return boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      },
     };
   } catch (err) {
     await boss.stop({ graceful: false });
     throw err;
+  }
+}
+
+/** Server processes starting together on a fresh database can deadlock in pg-boss's queue set-up: try again. */
+async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 50));
+    }
   }
 }
 

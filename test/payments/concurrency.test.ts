@@ -6,7 +6,7 @@ import { TestClock } from '../support/clock';
 import { createTestDatabase } from '../support/databases';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe';
 import { addToCart, checkout, createCart, createProduct, createSite, pendingOrder, setDetails } from '../support/flows';
-import { spawnServer, type ServerProcess } from './processes';
+import { spawnServer, type ServerProcess } from '../support/server-process';
 import { attemptsOf, failedOrder, retryPayment, sql, transitionsOf, waitForJob } from './support';
 
 describe('two server processes on one database', () => {

@@ -3,12 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SUPER_ADMIN, WEBHOOK_SECRET, type GqlResult, type Headers } from '../support/aegis';
-import { signedWebhook } from '../support/fake-stripe';
+import { SUPER_ADMIN, WEBHOOK_SECRET, type GqlResult, type Headers } from './aegis';
+import { signedWebhook } from './fake-stripe';
 
 /** `node dist/server.js` in its own process, as deployed: the build, env configuration, stdout. */
 export interface ServerProcess {
   url: string;
+  pid: number;
   /** Everything the process wrote to stdout (its JSON log lines included). */
   output(): string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
@@ -72,6 +73,7 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
   };
   return {
     url,
+    pid: child.pid!,
     output: () => out,
     gql,
     async webhook(event) {

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { TestAegis } from '../support/aegis';
+import { createTestDatabase } from '../support/databases';
+import { startFakeStripe, type FakeStripe } from '../support/fake-stripe';
+import { pendingOrder } from '../support/flows';
+import { spawnServer, type ServerProcess } from '../support/server-process';
+
+/** Live children of a process, from /proc. */
+function childrenOf(ppid: number): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('WEB_CONCURRENCY=2 on a fresh database', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let stripe: FakeStripe;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    stripe = await startFakeStripe();
+    server = await spawnServer({ DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, WEB_CONCURRENCY: '2' });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await stripe.close();
+    await db.drop();
+  });
+
+  it('starts two workers together (one migrates and bootstraps, no deadlock), serves a purchase, and stops them all', async () => {
+    expect(server.output()).toContain('2 server processes');
+    const workers = childrenOf(server.pid);
+    expect(workers).toHaveLength(2);
+
+    const o = await pendingOrder(server as unknown as TestAegis);
+    const hook = await server.webhook(stripe.event('payment_intent.succeeded', stripe.succeed(o.intentId)));
+    expect(hook.body.outcome).toBe('confirmed');
+
+    await server.stop();
+    expect(workers.filter((pid) => childrenOf(server.pid).includes(pid) || readdirSync('/proc').includes(String(pid)))).toEqual([]);
+    expect(server.output()).not.toMatch(/"level":(50|60)/);
+  });
+});
