@@ -1,3 +1,4 @@
+import { isUuid } from './tx';
 import { LIMITS } from './validation';
 
 /** Keyset cursors over (createdAt, id): stable under inserts, opaque to clients. */
@@ -12,7 +13,7 @@ export function decodeCursor(cursor: string | null | undefined): Cursor | null |
   if (!cursor) return null;
   const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const at = new Date(iso);
-  return id && !Number.isNaN(at.getTime()) ? { at, id } : 'invalid';
+  return id && isUuid(id) && !Number.isNaN(at.getTime()) ? { at, id } : 'invalid';
 }
 
 export const pageSize = (first: number | null | undefined): number => Math.max(1, Math.min(first ?? 50, LIMITS.pageSize));

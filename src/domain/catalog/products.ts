@@ -4,7 +4,8 @@ import type { Actor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
-import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
+import { decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
+import { selectEntities } from '../sql';
 import { inSite, readInSite } from '../tx';
 import { LIMITS, Validator } from '../validation';
 
@@ -41,7 +42,9 @@ export async function listProducts(
   if (cursor === 'invalid') return null;
   const limit = pageSize(args.first);
   const rows = await readInSite(em, siteId, (tx) =>
-    tx.find(Product, afterCursor(cursor), { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 }),
+    cursor
+      ? selectEntities(tx, Product, `select * from products where site_id = ? and (created_at, id) > (?, ?) order by created_at, id limit ?`, [siteId, cursor.at, cursor.id, limit + 1])
+      : selectEntities(tx, Product, `select * from products where site_id = ? order by created_at, id limit ?`, [siteId, limit + 1]),
   );
   if (!rows) return null;
   return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (p) => encodeCursor(p.createdAt, p.id) };

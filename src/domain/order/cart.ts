@@ -1,9 +1,9 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import { Order } from '../../entities';
 import type { Actor } from '../actor';
 import { ErrorCode, notFound, refuse } from '../errors';
+import { selectEntity } from '../sql';
 import { isUuid } from '../tx';
 import { nextState } from './transitions';
 
@@ -19,13 +19,16 @@ export const hashCartToken = (token: string): string => createHash('sha256').upd
 
 /** The visitor's own order, row-locked for the rest of the transaction. */
 export function lockVisitorOrder(tx: EntityManager, visitor: VisitorActor, orderId?: string) {
-  if (orderId !== undefined && !isUuid(orderId)) return Promise.resolve(null);
-  return tx.findOne(Order, { cartTokenHash: visitor.cartTokenHash, ...(orderId && { id: orderId }) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (orderId === undefined) {
+    return selectEntity(tx, Order, `select * from orders where cart_token_hash = ? for update`, [visitor.cartTokenHash]);
+  }
+  if (!isUuid(orderId)) return Promise.resolve(null);
+  return selectEntity(tx, Order, `select * from orders where id = ? and cart_token_hash = ? for update`, [orderId, visitor.cartTokenHash]);
 }
 
 export function lockOrder(tx: EntityManager, orderId: string) {
   if (!isUuid(orderId)) return Promise.resolve(null);
-  return tx.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  return selectEntity(tx, Order, `select * from orders where id = ? for update`, [orderId]);
 }
 
 /** Locks the visitor's cart and checks it can still be edited (the table's DRAFT self-loop). */

@@ -1,17 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEntry, Order, OrderLine, PaymentAttempt, Product, type OrderState } from '../../entities';
 import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
-import { readInSite } from '../tx';
+import { selectEntities, selectEntity } from '../sql';
+import { isUuid, readInSite } from '../tx';
 import type { VisitorActor } from './cart';
 
 export const getCart = (em: EntityManager, visitor: VisitorActor, siteId: string) =>
-  readInSite(em, siteId, (tx) => tx.findOne(Order, { cartTokenHash: visitor.cartTokenHash }));
+  readInSite(em, siteId, (tx) => selectEntity(tx, Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [visitor.cartTokenHash, siteId]));
 
 /** A visitor sees only its own order; an admin of the site any of the site's. */
-export const getOrder = (em: EntityManager, siteId: string, orderId: string, visitor?: VisitorActor) =>
-  readInSite(em, siteId, (tx) =>
-    tx.findOne(Order, { id: orderId, ...(visitor && { cartTokenHash: visitor.cartTokenHash }) }),
+export async function getOrder(em: EntityManager, siteId: string, orderId: string, visitor?: VisitorActor) {
+  if (!isUuid(orderId)) return null;
+  return readInSite(em, siteId, (tx) =>
+    visitor
+      ? selectEntity(tx, Order, `select * from orders where id = ? and site_id = ? and cart_token_hash = ?`, [orderId, siteId, visitor.cartTokenHash])
+      : selectEntity(tx, Order, `select * from orders where id = ? and site_id = ?`, [orderId, siteId]),
   );
+}
 
 export async function listOrders(
   em: EntityManager,
@@ -55,17 +60,22 @@ export async function loadOrderDetails(
   const details = new Map<string, OrderDetails>(ids.map((id) => [id, { lines: [], attempts: [], history: [] }]));
   await readInSite(em, siteId, async (tx) => {
     if (parts.has('lines')) {
-      const lines = await tx.find(OrderLine, { orderId: { $in: ids } }, { orderBy: { id: 'asc' } });
-      const products = lines.length ? await tx.find(Product, { id: { $in: [...new Set(lines.map((l) => l.productId))] } }) : [];
+      const lines = await selectEntities(tx, OrderLine, `select * from order_lines where order_id in (?) and site_id = ? order by id`, [ids, siteId]);
+      const productIds = [...new Set(lines.map((l) => l.productId))];
+      const products = productIds.length ? await selectEntities(tx, Product, `select * from products where id in (?) and site_id = ?`, [productIds, siteId]) : [];
       const productById = new Map(products.map((p) => [p.id, p]));
       for (const line of lines) details.get(line.orderId)!.lines.push({ line, product: productById.get(line.productId)! });
     }
     if (parts.has('attempts')) {
-      const attempts = await tx.find(PaymentAttempt, { orderId: { $in: ids } }, { orderBy: { createdAt: 'asc', id: 'asc' }, populate: ['clientSecret'] });
+      const attempts = await selectEntities(tx, PaymentAttempt, `select * from payment_attempts where order_id in (?) and site_id = ? order by created_at, id`, [ids, siteId]);
       for (const a of attempts) details.get(a.orderId)!.attempts.push(a);
     }
     if (parts.has('history')) {
-      const history = await tx.find(AuditEntry, { entity: 'Order', entityId: { $in: ids }, toState: { $ne: null } }, { orderBy: { at: 'asc', id: 'asc' } });
+      const history = await selectEntities(
+        tx, AuditEntry,
+        `select * from audit_log where entity = 'Order' and entity_id in (?) and site_id = ? and to_state is not null order by at, id`,
+        [ids, siteId],
+      );
       for (const h of history) details.get(h.entityId)!.history.push(h);
     }
   });

@@ -4,6 +4,7 @@ import { Product, type Order } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
+import { selectEntity } from '../../sql';
 import { inSite, isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
 import { lockEditableCart, type VisitorActor } from '../cart';
@@ -22,7 +23,9 @@ export function addToCart(
     const cart = await lockEditableCart(tx, visitor);
     if (!cart.ok) return cart;
     const order = cart.value;
-    const product = isUuid(input.productId) ? await tx.findOne(Product, { id: input.productId }) : null;
+    const product = isUuid(input.productId)
+      ? await selectEntity(tx, Product, `select * from products where id = ? and site_id = ?`, [input.productId, order.siteId])
+      : null;
     if (!product) return notFound('Product', ['productId']);
 
     // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.

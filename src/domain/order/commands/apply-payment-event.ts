@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrderState, PaymentAttempt, PaymentAttemptStatus, PaymentFailureKind, Site, WebhookEvent, type Order } from '../../../entities';
+import { OrderState, PaymentAttempt, PaymentAttemptStatus, PaymentFailureKind, type Order } from '../../../entities';
 import type { Alert } from '../../../alerts/notifier';
 import type { IntentFacts, PaymentEvent } from '../../../integrations/stripe/gateway';
 import type { Actor } from '../../actor';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ok } from '../../errors';
+import { selectEntity } from '../../sql';
 import { inSite, isUuid, onPlatform } from '../../tx';
 import { lockOrder } from '../cart';
 import { applyTransition } from '../machine';
@@ -27,10 +28,10 @@ async function recordInInbox(tx: EntityManager, event: PaymentEvent, siteId: str
 
 /** The attempt the intent belongs to: by recorded intent id, else (intent never recorded) by its metadata. */
 async function findAttempt(tx: EntityManager, intent: IntentFacts): Promise<PaymentAttempt | null> {
-  const byIntent = await tx.findOne(PaymentAttempt, { intentId: intent.id });
+  const byIntent = await selectEntity(tx, PaymentAttempt, `select * from payment_attempts where intent_id = ?`, [intent.id]);
   if (byIntent) return byIntent;
-  if (!intent.attemptId || !isUuid(intent.attemptId)) return null;
-  return tx.findOne(PaymentAttempt, { id: intent.attemptId, orderId: intent.orderId ?? undefined, intentId: null });
+  if (!intent.attemptId || !isUuid(intent.attemptId) || !intent.orderId || !isUuid(intent.orderId)) return null;
+  return selectEntity(tx, PaymentAttempt, `select * from payment_attempts where id = ? and order_id = ? and intent_id is null`, [intent.attemptId, intent.orderId]);
 }
 
 /**
@@ -42,7 +43,7 @@ async function findAttempt(tx: EntityManager, intent: IntentFacts): Promise<Paym
 export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   const now = deps.clock.now();
   const claimedSite = event.kind === 'unhandled' ? null : event.intent.siteId;
-  const siteId = claimedSite && isUuid(claimedSite) && (await em.count(Site, { id: claimedSite })) ? claimedSite : null;
+  const siteId = claimedSite && isUuid(claimedSite) && (await em.execute(`select 1 from sites where id = ?`, [claimedSite])).length ? claimedSite : null;
 
   if (event.kind === 'unhandled' || !siteId) {
     const result = await onPlatform(em, async (tx) => {

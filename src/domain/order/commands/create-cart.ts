@@ -3,13 +3,14 @@ import { Order, Site } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
+import { selectEntity } from '../../sql';
 import { inSite } from '../../tx';
 import { newCartToken } from '../cart';
 
 /** — -> DRAFT: a new cart, owned by whoever holds the returned token. */
 export function createCart(em: EntityManager, deps: DomainDeps, siteId: string): Promise<Result<{ cartToken: string; order: Order }>> {
   return inSite(em, siteId, async (tx) => {
-    const site = await tx.findOne(Site, { id: siteId });
+    const site = await selectEntity(tx, Site, `select * from sites where id = ?`, [siteId]);
     if (!site) return notFound('Site', ['siteId']);
     const now = deps.clock.now();
     const { token, hash } = newCartToken();
