@@ -60,11 +60,19 @@ export async function loadOrderDetails(
   const details = new Map<string, OrderDetails>(ids.map((id) => [id, { lines: [], attempts: [], history: [] }]));
   await readInSite(em, siteId, async (tx) => {
     if (parts.has('lines')) {
-      const lines = await selectEntities(tx, OrderLine, `select * from order_lines where order_id in (?) and site_id = ? order by id`, [ids, siteId]);
-      const productIds = [...new Set(lines.map((l) => l.productId))];
-      const products = productIds.length ? await selectEntities(tx, Product, `select * from products where id in (?) and site_id = ?`, [productIds, siteId]) : [];
-      const productById = new Map(products.map((p) => [p.id, p]));
-      for (const line of lines) details.get(line.orderId)!.lines.push({ line, product: productById.get(line.productId)! });
+      // Lines with their products in one statement; the product's columns come back prefixed and are split off.
+      const rows = await tx.execute<Record<string, unknown>[]>(
+        `select l.*, p.id as p_id, p.site_id as p_site_id, p.sku as p_sku, p.name as p_name, p.price_minor as p_price_minor,
+                p.currency as p_currency, p.created_at as p_created_at
+           from order_lines l join products p on p.id = l.product_id and p.site_id = l.site_id
+          where l.order_id in (?) and l.site_id = ? order by l.id`,
+        [ids, siteId],
+      );
+      for (const row of rows) {
+        const product = Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith('p_')).map(([k, v]) => [k.slice(2), v]));
+        const line = tx.map(OrderLine, Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('p_'))));
+        details.get(line.orderId)!.lines.push({ line, product: tx.map(Product, product) });
+      }
     }
     if (parts.has('attempts')) {
       const attempts = await selectEntities(tx, PaymentAttempt, `select * from payment_attempts where order_id in (?) and site_id = ? order by created_at, id`, [ids, siteId]);
