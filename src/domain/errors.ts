@@ -14,7 +14,6 @@ export enum ErrorCode {
   AI_UNAVAILABLE = 'AI_UNAVAILABLE',
   STALE_SUGGESTION = 'STALE_SUGGESTION',
   CONFLICT = 'CONFLICT',
-  NOT_IMPLEMENTED = 'NOT_IMPLEMENTED',
 }
 
 export interface UserError {

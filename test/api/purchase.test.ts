@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { ownerSql } from '../support/sql';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { addToCart, checkout, createCart, createProduct, createSite, getCart, pendingOrder, setDetails } from '../support/flows';
 
@@ -20,15 +20,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Reads as the owner, outside the API, to prove what the database holds. */
-async function sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: t.dbUrl });
-  await c.connect();
-  try {
-    return (await c.query(query, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => ownerSql<T>(t.dbUrl, query, params);
 
 const orderState = async (orderId: string) => (await sql(`select state from orders where id = $1`, [orderId]))[0].state;
 const inboxCount = async () => Number((await sql(`select count(*) from webhook_events`))[0].count);

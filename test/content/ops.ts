@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { ownerSql } from '../support/sql';
 import type { TestAegis } from '../support/aegis';
 
 /** GraphQL operations of the admin client's content screens, shared by the content tests. */
@@ -57,15 +57,7 @@ export async function auditActions(t: TestAegis, siteId: string): Promise<{ acto
 }
 
 /** Reads as the owner, outside the API, to prove what the database holds. */
-export async function sql<T = any>(t: TestAegis, query: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: t.dbUrl });
-  await c.connect();
-  try {
-    return (await c.query(query, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+export const sql = <T = any>(t: TestAegis, query: string, params: unknown[] = []): Promise<T[]> => ownerSql<T>(t.dbUrl, query, params);
 
 /** Row counts of every table the content and AI paths could touch. */
 export async function tableCounts(t: TestAegis): Promise<Record<string, number>> {

@@ -1,19 +1,11 @@
+import { ownerSql } from '../support/sql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import type { TestAegis } from '../support/aegis';
 import { ORDER_FIELDS, pendingOrder } from '../support/flows';
 
 /** Runs SQL as the database owner, outside the API, to prove what the database holds. */
-export async function sql<T = any>(dbUrl: string, query: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: dbUrl });
-  await c.connect();
-  try {
-    return (await c.query(query, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+export const sql = ownerSql;
 
 export const orderState = async (t: Pick<TestAegis, 'dbUrl'>, orderId: string): Promise<string> =>
   (await sql(t.dbUrl, `select state from orders where id = $1`, [orderId]))[0].state;

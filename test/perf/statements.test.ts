@@ -1,5 +1,5 @@
 import { startTestAegis, type TestAegis } from '../support/aegis';
-import { addToCart, checkout, createCart, createProduct, createSite, setDetails } from '../support/flows';
+import { addToCart, createCart, createProduct, createSite, setDetails } from '../support/flows';
 
 /**
  * Statement budgets of the hot commands (issue 5): counted from the ORM's query log, not timed. BEGIN, COMMIT

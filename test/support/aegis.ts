@@ -40,6 +40,42 @@ export interface TestAegis {
   close(): Promise<void>;
 }
 
+export type Gql = <T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers) => Promise<GqlResult<T>>;
+
+/** A GraphQL client of the server at `url`, sending credentials the way the storefront and admin clients do. */
+export function gqlClient(url: string): Gql {
+  return async (query, variables, headers = {}) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(headers.token && { authorization: `Bearer ${headers.token}` }),
+        ...(headers.cartToken && { 'x-cart-token': headers.cartToken }),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, ...((await res.json()) as object) } as GqlResult;
+  };
+}
+
+/** Posts a gateway event to the server at `url`, signed with the webhook secret (or a custom header). */
+export async function postWebhook(url: string, event: object, o: { signature?: string; timestamp?: number } = {}) {
+  const payload = JSON.stringify(event);
+  const res = await fetch(`${url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': o.signature ?? signedWebhook(payload, WEBHOOK_SECRET, { timestamp: o.timestamp }) },
+    body: payload,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+export async function loginSuperAdmin(gql: Gql): Promise<string> {
+  const r = await gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{code} } }`, { e: SUPER_ADMIN.email, p: SUPER_ADMIN.password });
+  const token = r.data?.adminLogin.token;
+  if (!token) throw new Error(`super admin login failed: ${JSON.stringify(r)}`);
+  return token;
+}
+
 export async function startTestAegis(
   opts: { clock?: Clock; faults?: Faults; onQuery?: (sql: string) => void; aiTimeoutMs?: number; /** Extra env, e.g. ALERT_WEBHOOK_URL. */ env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestAegis> {
@@ -63,18 +99,7 @@ export async function startTestAegis(
   const aegis = await startAegis(config, { port: 0, clock: opts.clock, faults: opts.faults, onQuery: opts.onQuery });
   let superToken: string | undefined;
 
-  const gql = async (query: string, variables?: Record<string, unknown>, headers: Headers = {}) => {
-    const res = await fetch(`${aegis.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(headers.token && { authorization: `Bearer ${headers.token}` }),
-        ...(headers.cartToken && { 'x-cart-token': headers.cartToken }),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: res.status, ...((await res.json()) as object) } as GqlResult;
-  };
+  const gql = gqlClient(aegis.url);
 
   return {
     aegis,
@@ -82,21 +107,9 @@ export async function startTestAegis(
     openai,
     dbUrl: db.url,
     gql,
-    async webhook(event, o = {}) {
-      const payload = JSON.stringify(event);
-      const res = await fetch(`${aegis.url}/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': o.signature ?? signedWebhook(payload, WEBHOOK_SECRET, { timestamp: o.timestamp }) },
-        body: payload,
-      });
-      return { status: res.status, body: await res.json() };
-    },
+    webhook: (event, o) => postWebhook(aegis.url, event, o),
     async superToken() {
-      if (!superToken) {
-        const r = await gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{code} } }`, { e: SUPER_ADMIN.email, p: SUPER_ADMIN.password });
-        superToken = r.data.adminLogin.token;
-        if (!superToken) throw new Error(`super admin login failed: ${JSON.stringify(r)}`);
-      }
+      superToken ??= await loginSuperAdmin(gql);
       return superToken;
     },
     async close() {

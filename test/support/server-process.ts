@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SUPER_ADMIN, WEBHOOK_SECRET, type GqlResult, type Headers } from './aegis';
-import { signedWebhook } from './fake-stripe';
+import { freePort } from '../../src/free-port';
+import { gqlClient, loginSuperAdmin, postWebhook, SUPER_ADMIN, WEBHOOK_SECRET, type GqlResult, type Headers } from './aegis';
 
 /** `node dist/server.js` in its own process, as deployed: the build, env configuration, stdout. */
 export interface ServerProcess {
@@ -18,13 +17,6 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: string } & NodeJS.ProcessEnv): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'server.js')], {
@@ -59,35 +51,16 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}${err}`)));
   });
   let token: string | undefined;
-  const gql = async (query: string, variables?: Record<string, unknown>, headers: Headers = {}) => {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(headers.token && { authorization: `Bearer ${headers.token}` }),
-        ...(headers.cartToken && { 'x-cart-token': headers.cartToken }),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: res.status, ...((await res.json()) as object) } as GqlResult;
-  };
+  const gql = gqlClient(url);
   return {
     url,
     pid: child.pid!,
     output: () => out,
     gql,
-    async webhook(event) {
-      const payload = JSON.stringify(event);
-      const res = await fetch(`${url}/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': signedWebhook(payload, WEBHOOK_SECRET) },
-        body: payload,
-      });
-      return { status: res.status, body: await res.json() };
-    },
+    webhook: (event) => postWebhook(url, event),
     async superToken() {
-      token ??= (await gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token } }`, { e: SUPER_ADMIN.email, p: SUPER_ADMIN.password })).data.adminLogin.token;
-      return token!;
+      token ??= await loginSuperAdmin(gql);
+      return token;
     },
     async stop() {
       if (child.exitCode !== null) return;
