@@ -81,3 +81,16 @@ describe('cart editing', () => {
     expect((await getCart(t, cartToken, siteId)).data.cart.totalMinor).toBe(100);
   });
 });
+
+describe('catalogue', () => {
+  it('answers CONFLICT, never a 500, when concurrent creates race for one SKU', async () => {
+    const siteId = await createSite(t);
+    const token = await t.superToken();
+    const create = () =>
+      t.gql(`mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } userErrors{ code } } }`, { s: siteId, i: { sku: 'RACE', name: 'Race', priceMinor: 100 } }, { token });
+    const replies = await Promise.all(Array.from({ length: 6 }, create));
+    expect(replies.every((r) => r.status === 200 && !r.errors)).toBe(true);
+    const outcomes = replies.map((r) => (r.data.createProduct.product ? 'created' : r.data.createProduct.userErrors[0].code)).sort();
+    expect(outcomes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'created']);
+  });
+});
