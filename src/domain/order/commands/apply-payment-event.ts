@@ -34,6 +34,16 @@ async function findAttempt(tx: EntityManager, intent: IntentFacts): Promise<Paym
   return selectEntity(tx, PaymentAttempt, `select * from payment_attempts where id = ? and order_id = ? and intent_id is null`, [intent.attemptId, intent.orderId]);
 }
 
+// Sites are never deleted: once seen, a site id stays known for the life of the process (one round trip less per event).
+const knownSites = new Set<string>();
+
+async function isKnownSite(em: EntityManager, siteId: string): Promise<boolean> {
+  if (knownSites.has(siteId)) return true;
+  if (!isUuid(siteId) || !(await em.execute(`select 1 from sites where id = ?`, [siteId])).length) return false;
+  knownSites.add(siteId);
+  return true;
+}
+
 /**
  * The Commerce Engine's side of a verified gateway event, in ONE transaction: the inbox row and the
  * transition it causes (PENDING_PAYMENT -> PAYMENT_AUTHORIZED -> CONFIRMED, or -> PAYMENT_FAILED). An event
@@ -43,7 +53,7 @@ async function findAttempt(tx: EntityManager, intent: IntentFacts): Promise<Paym
 export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   const now = deps.clock.now();
   const claimedSite = event.kind === 'unhandled' ? null : event.intent.siteId;
-  const siteId = claimedSite && isUuid(claimedSite) && (await em.execute(`select 1 from sites where id = ?`, [claimedSite])).length ? claimedSite : null;
+  const siteId = claimedSite && (await isKnownSite(em, claimedSite)) ? claimedSite : null;
 
   if (event.kind === 'unhandled' || !siteId) {
     const result = await onPlatform(em, async (tx) => {
