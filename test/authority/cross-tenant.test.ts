@@ -13,12 +13,22 @@ let t: TestAegis;
 let db: DbState;
 let a: SiteFixture;
 let b: SiteFixture;
+/** Site B's content item and an AI suggestion for it (AI enabled on both sites, so the gate is passed). */
+let bContent: { itemId: string; suggestionId: string };
 
 beforeAll(async () => {
   t = await startTestAegis();
   db = await openDbState(t.dbUrl);
   a = await siteFixture(t, 'A');
   b = await siteFixture(t, 'B');
+  const token = await t.superToken();
+  for (const site of [a.siteId, b.siteId]) {
+    await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s, enabled:true){ site{ id } } }`, { s: site }, { token });
+  }
+  const item = await t.gql(`mutation($s:ID!){ createContentItem(siteId:$s,input:{ slug:"about", title:"About", body:"B's page" }){ contentItem{ id } userErrors{ code } } }`, { s: b.siteId }, { token });
+  const itemId = item.data.createContentItem.contentItem.id;
+  const sug = await t.gql(`mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"shorter"){ suggestion{ id } userErrors{ code } } }`, { s: b.siteId, c: itemId }, { token });
+  bContent = { itemId, suggestionId: sug.data.requestSuggestion.suggestion.id };
 });
 afterAll(async () => {
   await db.close();
@@ -138,6 +148,30 @@ const CASES: Record<string, Case> = {
     caller: 'admin of A', doc: `mutation($s:ID!){ rejectSuggestion(siteId:$s,suggestionId:"${UNKNOWN}",reason:"x"){ suggestion{ id } userErrors{ code message field } } }`,
     foreign: () => ({ s: b.siteId }), unknown: () => ({ s: UNKNOWN }),
   },
+  "contentItem: B's item on site A (admin of A)": {
+    caller: 'admin of A', doc: `query($s:ID!,$id:ID!){ contentItem(siteId:$s,id:$id){ id body: currentVersion{ body } } }`,
+    foreign: () => ({ s: a.siteId, id: bContent.itemId }), unknown: () => ({ s: a.siteId, id: UNKNOWN }),
+  },
+  "suggestions: of B's item on site A (admin of A)": {
+    caller: 'admin of A', doc: `query($s:ID!,$c:ID!){ suggestions(siteId:$s,contentItemId:$c){ id } }`,
+    foreign: () => ({ s: a.siteId, c: bContent.itemId }), unknown: () => ({ s: a.siteId, c: UNKNOWN }),
+  },
+  "reviseContent: B's item on site A (admin of A)": {
+    caller: 'admin of A', doc: `mutation($s:ID!,$c:ID!){ reviseContent(siteId:$s,contentItemId:$c,body:"taken over"){ contentItem{ id } userErrors{ code message field } } }`,
+    foreign: () => ({ s: a.siteId, c: bContent.itemId }), unknown: () => ({ s: a.siteId, c: UNKNOWN }),
+  },
+  "requestSuggestion: B's item on site A (admin of A)": {
+    caller: 'admin of A', doc: `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"x"){ suggestion{ id } userErrors{ code message field } } }`,
+    foreign: () => ({ s: a.siteId, c: bContent.itemId }), unknown: () => ({ s: a.siteId, c: UNKNOWN }),
+  },
+  "approveSuggestion: B's suggestion on site A (admin of A)": {
+    caller: 'admin of A', doc: `mutation($s:ID!,$id:ID!){ approveSuggestion(siteId:$s,suggestionId:$id){ suggestion{ id } userErrors{ code message field } } }`,
+    foreign: () => ({ s: a.siteId, id: bContent.suggestionId }), unknown: () => ({ s: a.siteId, id: UNKNOWN }),
+  },
+  "rejectSuggestion: B's suggestion on site A (super)": {
+    caller: 'super', doc: `mutation($s:ID!,$id:ID!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:"no"){ suggestion{ id } userErrors{ code message field } } }`,
+    foreign: () => ({ s: a.siteId, id: bContent.suggestionId }), unknown: () => ({ s: a.siteId, id: UNKNOWN }),
+  },
   "order: B's order on site A (super)": {
     caller: 'super', doc: `query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`,
     foreign: () => ({ s: a.siteId, id: b.cart.orderId }), unknown: () => ({ s: a.siteId, id: UNKNOWN }),
@@ -158,6 +192,6 @@ describe("another site's id answers exactly like an id that does not exist, and 
     const unknown = await t.gql(c.doc, c.unknown(), headers);
     expect(await db.snapshot()).toEqual(before);
     expect(foreign).toEqual(unknown);
-    expect(JSON.stringify(foreign)).not.toMatch(new RegExp(`${b.cart.orderId}|${b.productId}|${b.cart.lineId}`));
+    expect(JSON.stringify(foreign)).not.toMatch(new RegExp(`${b.cart.orderId}|${b.productId}|${b.cart.lineId}|${bContent.itemId}|${bContent.suggestionId}|B's page`));
   });
 });
