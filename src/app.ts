@@ -18,6 +18,7 @@ export interface AppOptions {
   stripe: Stripe;
   webhookSecret: string;
   production: boolean;
+  trustProxy?: string;
 }
 
 /** CONTRACT's query limits (README "Security model"). */
@@ -49,6 +50,8 @@ export async function createApp(opts: AppOptions) {
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a proxy, the client (for the login rate limit) is the address the trusted proxies forwarded.
+  if (opts.trustProxy) app.set('trust proxy', /^\d+$/.test(opts.trustProxy) ? Number(opts.trustProxy) : opts.trustProxy);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

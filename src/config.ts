@@ -10,6 +10,8 @@ export interface Config {
   host: string;
   /** Server processes sharing the port (node:cluster); 1 serves from this process. */
   workers: number;
+  /** Express's `trust proxy` (e.g. `loopback`, `1`): which proxies' X-Forwarded-For names the client (login rate limit). */
+  trustProxy?: string;
   dataDir: string;
   databaseUrl?: string;
   jwtSecret: string;
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: positiveInt('PORT', 4000, env),
     host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
     workers: positiveInt('WEB_CONCURRENCY', 1, env),
+    trustProxy: env.TRUST_PROXY || undefined,
     dataDir,
     databaseUrl: env.DATABASE_URL || (production ? required('DATABASE_URL') : undefined),
     jwtSecret: secret('JWT_SECRET', () => randomBytes(32).toString('base64url')),

@@ -54,7 +54,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     const bootstrap = await bootstrapSuperAdmin(db.orm.em.fork(), deps, config.superAdmin.email, config.superAdmin.password);
     const started = await startJobs({ ownerUrl: db.ownerUrl, orm: db.orm, deps, cron: config.expiryJobCron });
     jobs = started;
-    const { app, apollo } = await createApp({ orm: db.orm, deps, stripe, webhookSecret: config.stripe.webhookSecret, production: config.production });
+    const { app, apollo } = await createApp({ orm: db.orm, deps, stripe, webhookSecret: config.stripe.webhookSecret, production: config.production, trustProxy: config.trustProxy });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(opts.port ?? config.port, config.host, () => resolve(s));
     });

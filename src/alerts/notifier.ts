@@ -8,7 +8,8 @@ export type AlertKind =
   | 'needs_refund'
   | 'refund_refused'
   | 'cancel_refused'
-  | 'job_failed';
+  | 'job_failed'
+  | 'ai_unavailable';
 
 export interface Alert {
   kind: AlertKind;

@@ -66,6 +66,23 @@ describe('every kind of failure reaches the notifier (ALERT_WEBHOOK_URL)', () =>
     expect((await inbox.waitFor('cancel_refused')).fields).toMatchObject({ orderId: o.orderId, intentId: o.intentId });
   });
 
+  it('AI provider failures', async () => {
+    const token = await t.superToken();
+    const site = await t.gql(`mutation{ createSite(input:{ name:"AI", currency:"EUR" }){ site{ id } } }`, {}, { token });
+    const siteId = site.data.createSite.site.id;
+    await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s, enabled:true){ site{ id } } }`, { s: siteId }, { token });
+    const item = await t.gql(`mutation($s:ID!){ createContentItem(siteId:$s,input:{ slug:"home", title:"Home", body:"Hello" }){ contentItem{ id } } }`, { s: siteId }, { token });
+    const itemId = item.data.createContentItem.contentItem.id;
+    t.openai.mode = 'error';
+    try {
+      const r = await t.gql(`mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"warmer"){ userErrors{ code } } }`, { s: siteId, c: itemId }, { token });
+      expect(r.data.requestSuggestion.userErrors[0].code).toBe('AI_UNAVAILABLE');
+    } finally {
+      t.openai.mode = 'ok';
+    }
+    expect((await inbox.waitFor('ai_unavailable')).fields).toMatchObject({ siteId, contentItemId: itemId });
+  });
+
   it('failed scheduled jobs; the job still expires the other orders', async () => {
     const bad = await failedOrder(t);
     const good = await failedOrder(t);

@@ -45,7 +45,9 @@ export async function adviseOn(em: EntityManager, deps: DomainDeps, requestedBy:
     advice = await deps.advisor.suggest({ title: target.title, body: target.body, instruction: target.instruction });
   } catch (err) {
     if (!(err instanceof AdvisorError)) throw err;
-    deps.log.error({ siteId, contentItemId, code: err.code, reason: err.message }, 'AI provider call failed');
+    const fields = { siteId, contentItemId, code: err.code, reason: err.message };
+    deps.log.error(fields, 'AI provider call failed');
+    deps.alerts.raise({ kind: 'ai_unavailable', message: 'The AI model provider failed or timed out', fields });
     return refuse(ErrorCode.AI_UNAVAILABLE, 'The advisory service is unavailable; try again later');
   }
   if (advice.body.length > LIMITS.body) {
