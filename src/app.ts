@@ -8,6 +8,7 @@ import type Stripe from 'stripe';
 import { buildContext, type Context } from './context';
 import type { Orm } from './db/orm';
 import type { DomainDeps } from './domain/deps';
+import { requestLog } from './http/request-log';
 import { stripeWebhookRouter } from './http/stripe-webhook';
 import { permissions } from './permissions';
 import { buildGraphQLSchema } from './schema/build';
@@ -38,7 +39,7 @@ export async function createApp(opts: AppOptions) {
   }).protect();
   const apollo = new ApolloServer<Context>({
     schema: applyMiddleware(buildGraphQLSchema(), permissions()),
-    plugins: armor.plugins,
+    plugins: [...armor.plugins, requestLog()],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     allowBatchedHttpRequests: false,
