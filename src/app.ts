@@ -10,6 +10,7 @@ import type { Orm } from './db/orm';
 import type { DomainDeps } from './domain/deps';
 import { requestLog } from './http/request-log';
 import { stripeWebhookRouter } from './http/stripe-webhook';
+import { migrationsList } from './migrations';
 import { permissions } from './permissions';
 import { buildGraphQLSchema } from './schema/build';
 
@@ -56,10 +57,14 @@ export async function createApp(opts: AppOptions) {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready: the database answers and every migration of this build is applied (an older schema is not ready).
   app.get('/readyz', async (_req, res) => {
     try {
-      await orm.em.fork().execute('select 1');
-      res.json({ status: 'ready' });
+      const rows = await orm.em.fork().execute<{ name: string }[]>('select name from mikro_orm_migrations');
+      const applied = new Set(rows.map((r) => r.name));
+      const pending = migrationsList.filter((m) => !applied.has(m.name)).map((m) => m.name);
+      if (pending.length) res.status(503).json({ status: 'migrations pending', pending });
+      else res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'database unreachable' });
     }

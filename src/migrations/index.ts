@@ -1,10 +1,12 @@
 import { Migration20261127000000_initial } from './Migration20261127000000_initial';
 import { Migration20261127010000_payment_failures } from './Migration20261127010000_payment_failures';
 import { Migration20261127020000_content } from './Migration20261127020000_content';
+import { Migration20261127030000_readiness } from './Migration20261127030000_readiness';
 
 /** Every committed migration, in order. Listed explicitly so the compiled build needs no file globbing. */
 export const migrationsList = [
   { name: 'Migration20261127000000_initial', class: Migration20261127000000_initial },
   { name: 'Migration20261127010000_payment_failures', class: Migration20261127010000_payment_failures },
   { name: 'Migration20261127020000_content', class: Migration20261127020000_content },
+  { name: 'Migration20261127030000_readiness', class: Migration20261127030000_readiness },
 ];
