@@ -12,7 +12,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-
 /**
  * Applies every pending committed migration with the owner's connection. Several processes may start on one
  * database at once: a session advisory lock, held on a connection of its own, lets one migrate while the others
