@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import type { Actor } from './domain/actor';
+import type { AdminActor } from './domain/actor';
 import type { DomainDeps } from './domain/deps';
 import { loadAdminActor } from './domain/identity/admins';
 import { hashCartToken, type VisitorActor } from './domain/order/cart';
 import { loadOrderDetails, type OrderDetailPart, type OrderDetails } from './domain/order/queries';
 import type { Orm } from './db/orm';
 
-export type AdminActor = Extract<Actor, { kind: 'admin' }>;
+export type { AdminActor };
 
 /** One per request: a fresh EntityManager fork (no identity map shared across requests or tenants) and the caller. */
 export interface Context {

@@ -10,6 +10,7 @@ export type Actor =
   | { kind: 'system'; name: string };
 
 export type ActorKind = Actor['kind'];
+export type AdminActor = Extract<Actor, { kind: 'admin' }>;
 
 /** The audit log's name for an actor; a visitor is named by a prefix of its token hash, never the token. */
 export function actorName(actor: Actor): string {

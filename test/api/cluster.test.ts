@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { TestAegis } from '../support/aegis';
-import { createTestDatabase } from '../support/databases';
-import { startFakeStripe, type FakeStripe } from '../support/fake-stripe';
+import type { FakeStripe } from '../support/fake-stripe';
 import { pendingOrder } from '../support/flows';
-import { spawnServer, type ServerProcess } from '../support/server-process';
+import { spawnOnFreshDatabase, type ServerProcess } from '../support/server-process';
 
 /** Live children of a process, from /proc. */
 function childrenOf(ppid: number): number[] {
@@ -21,20 +20,15 @@ function childrenOf(ppid: number): number[] {
 }
 
 describe('WEB_CONCURRENCY=2 on a fresh database', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let stripe: FakeStripe;
+  let env: Awaited<ReturnType<typeof spawnOnFreshDatabase>>;
   let server: ServerProcess;
+  let stripe: FakeStripe;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stripe = await startFakeStripe();
-    server = await spawnServer({ DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, WEB_CONCURRENCY: '2' });
+    env = await spawnOnFreshDatabase({ WEB_CONCURRENCY: '2' });
+    ({ server, stripe } = env);
   }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    await stripe.close();
-    await db.drop();
-  });
+  afterAll(() => env?.close());
 
   it('starts two workers together (one migrates and bootstraps, no deadlock), serves a purchase, and stops them all', async () => {
     expect(server.output()).toContain('2 server processes');

@@ -1,23 +1,15 @@
-import { createTestDatabase } from '../support/databases';
-import { startFakeStripe, type FakeStripe } from '../support/fake-stripe';
-import { spawnServer, type ServerProcess } from '../support/server-process';
+import { spawnOnFreshDatabase, type ServerProcess } from '../support/server-process';
 
 /** The built server's own JSON log, as an operator reads it. */
 describe('request log', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let stripe: FakeStripe;
+  let env: Awaited<ReturnType<typeof spawnOnFreshDatabase>>;
   let server: ServerProcess;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stripe = await startFakeStripe();
-    server = await spawnServer({ DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, EXPIRY_JOB_CRON: 'off', LOG_LEVEL: 'info' });
+    env = await spawnOnFreshDatabase({ EXPIRY_JOB_CRON: 'off', LOG_LEVEL: 'info' });
+    server = env.server;
   }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    await stripe.close();
-    await db.drop();
-  });
+  afterAll(() => env?.close());
 
   const lines = () => server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 

@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/free-port';
+import { createTestDatabase } from './databases';
+import { startFakeStripe, type FakeStripe } from './fake-stripe';
 import { gqlClient, loginSuperAdmin, postWebhook, SUPER_ADMIN, WEBHOOK_SECRET, type GqlResult, type Headers } from './aegis';
 
 /** `node dist/server.js` in its own process, as deployed: the build, env configuration, stdout. */
@@ -67,6 +69,22 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** The built server spawned on a fresh database with its own Stripe-compatible server; close() removes all three. */
+export async function spawnOnFreshDatabase(env: NodeJS.ProcessEnv = {}): Promise<{ server: ServerProcess; stripe: FakeStripe; close(): Promise<void> }> {
+  const db = await createTestDatabase();
+  const stripe = await startFakeStripe();
+  const server = await spawnServer({ DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, ...env });
+  return {
+    server,
+    stripe,
+    async close() {
+      await server.stop();
+      await stripe.close();
+      await db.drop();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { Admin, AdminSite, Role, Site } from '../../entities';
-import type { Actor } from '../actor';
+import type { AdminActor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
@@ -16,8 +16,6 @@ export interface AdminView {
   siteIds: string[];
   disabled: boolean;
 }
-
-type AdminActor = Extract<Actor, { kind: 'admin' }>;
 
 async function adminView(em: EntityManager, admin: Admin): Promise<AdminView> {
   const grants = await em.find(AdminSite, { adminId: admin.id }, { orderBy: { siteId: 'asc' } });

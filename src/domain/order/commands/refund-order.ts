@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Order, OrderState, PaymentAttempt, PaymentAttemptStatus, PaymentFailureKind } from '../../../entities';
 import { GatewayError } from '../../../integrations/stripe/gateway';
-import type { Actor } from '../../actor';
+import type { AdminActor } from '../../actor';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
@@ -10,8 +10,6 @@ import { Validator } from '../../validation';
 import { lockOrder } from '../cart';
 import { applyTransition } from '../machine';
 import { recordFailure } from '../payment-failures';
-
-type AdminActor = Extract<Actor, { kind: 'admin' }>;
 
 const REASON_MAX = 1000;
 
