@@ -1,4 +1,4 @@
-import { signedWebhook, type FakeStripe } from '../test/support/fake-stripe';
+import { signedWebhook, type StripeSandbox } from '../src/integrations/stripe/sandbox';
 import type { HttpClient, Reply } from './http';
 import type { Recorder } from './stats';
 
@@ -7,7 +7,7 @@ export interface Shop {
   client: HttpClient;
   siteId: string;
   productIds: string[];
-  stripe: FakeStripe;
+  stripe: StripeSandbox;
   webhookSecret: string;
 }
 

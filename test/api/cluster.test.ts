@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import type { TestAegis } from '../support/aegis';
-import type { FakeStripe } from '../support/fake-stripe';
 import { pendingOrder } from '../support/flows';
 import { spawnOnFreshDatabase, type ServerProcess } from '../support/server-process';
 
@@ -22,7 +22,7 @@ function childrenOf(ppid: number): number[] {
 describe('WEB_CONCURRENCY=2 on a fresh database', () => {
   let env: Awaited<ReturnType<typeof spawnOnFreshDatabase>>;
   let server: ServerProcess;
-  let stripe: FakeStripe;
+  let stripe: StripeSandbox;
 
   beforeAll(async () => {
     env = await spawnOnFreshDatabase({ WEB_CONCURRENCY: '2' });

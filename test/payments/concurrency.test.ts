@@ -1,23 +1,23 @@
 import PgBoss from 'pg-boss';
 import { expireOrders } from '../../src/domain/order/commands/expire-orders';
+import { startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import { EXPIRE_ORDERS_QUEUE, JOB_SCHEMA } from '../../src/jobs/expiry-job';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { createTestDatabase } from '../support/databases';
-import { startFakeStripe, type FakeStripe } from '../support/fake-stripe';
 import { addToCart, checkout, createCart, createProduct, createSite, pendingOrder, setDetails } from '../support/flows';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { attemptsOf, failedOrder, retryPayment, sql, transitionsOf, waitForJob } from './support';
 
 describe('two server processes on one database', () => {
   let db: { url: string; drop(): Promise<void> };
-  let stripe: FakeStripe;
+  let stripe: StripeSandbox;
   let a: ServerProcess;
   let b: ServerProcess;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stripe = await startFakeStripe();
+    stripe = await startStripeSandbox();
     const env = { DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, EXPIRY_JOB_CRON: 'off' };
     // One after the other: the first bootstraps the super admin.
     a = await spawnServer(env);

@@ -18,7 +18,7 @@ const refundRequests = () => t.stripe.requests.filter((r) => r.path === '/v1/ref
 async function flaggedPendingOrder(siteId?: string) {
   const o = await failedOrder(t, siteId);
   const retried = await retryPayment(t, o.cartToken, o.siteId, o.orderId);
-  // The fake cancelled the superseded intent; the gateway capturing it after all is simulated on its record.
+  // The sandbox cancelled the superseded intent; the gateway capturing it after all is simulated on its record.
   const record = t.stripe.paymentIntents.get(o.intentId)!;
   Object.assign(record, { status: 'succeeded', amount_received: record.amount, latest_charge: 'ch_late' });
   expect((await t.webhook(t.stripe.event('payment_intent.succeeded', structuredClone(record)))).body.outcome).toBe('unmatched');

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/clock';
 import type { Faults } from '../../src/domain/deps';
+import { signedWebhook, startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import { startAegis, type Aegis } from '../../src/runtime';
 import { createTestDatabase } from './databases';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai';
-import { signedWebhook, startFakeStripe, type FakeStripe } from './fake-stripe';
 
 export const WEBHOOK_SECRET = 'whsec_aegis_test_secret';
 export const SUPER_ADMIN = { email: 'root@aegis.test', password: 'root-password-for-tests' };
@@ -24,12 +24,12 @@ export interface Headers {
 }
 
 /**
- * A real Aegis server (HTTP on 127.0.0.1) on its own fresh database, with the Stripe-compatible test server
+ * A real Aegis server (HTTP on 127.0.0.1) on its own fresh database, with the Stripe sandbox
  * as its gateway. Nothing of our own is replaced.
  */
 export interface TestAegis {
   aegis: Aegis;
-  stripe: FakeStripe;
+  stripe: StripeSandbox;
   /** The OpenAI-compatible test server the AI Advisory Service calls. */
   openai: FakeOpenAI;
   dbUrl: string;
@@ -76,11 +76,21 @@ export async function loginSuperAdmin(gql: Gql): Promise<string> {
   return token;
 }
 
-export async function startTestAegis(
-  opts: { clock?: Clock; faults?: Faults; onQuery?: (sql: string) => void; aiTimeoutMs?: number; /** Extra env, e.g. ALERT_WEBHOOK_URL. */ env?: NodeJS.ProcessEnv } = {},
-): Promise<TestAegis> {
+export interface TestAegisOptions {
+  clock?: Clock;
+  faults?: Faults;
+  onQuery?: (sql: string) => void;
+  aiTimeoutMs?: number;
+  /** Extra env, e.g. ALERT_WEBHOOK_URL. */
+  env?: NodeJS.ProcessEnv;
+  /** The sandbox delivers the events of its API calls (confirm, refund, cancel) to the server's webhook route, as Stripe would. */
+  deliverWebhooks?: boolean;
+}
+
+export async function startTestAegis(opts: TestAegisOptions = {}): Promise<TestAegis> {
   const db = await createTestDatabase();
-  const stripe = await startFakeStripe();
+  // A short first retry delay, so a test sees a redelivery within its timeout.
+  const stripe = await startStripeSandbox({ retry: { firstDelayMs: 50 } });
   const openai = await startFakeOpenAI();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -97,6 +107,7 @@ export async function startTestAegis(
     ...opts.env,
   });
   const aegis = await startAegis(config, { port: 0, clock: opts.clock, faults: opts.faults, onQuery: opts.onQuery });
+  if (opts.deliverWebhooks) stripe.setWebhook(`${aegis.url}/webhooks/stripe`, WEBHOOK_SECRET);
   let superToken: string | undefined;
 
   const gql = gqlClient(aegis.url);
@@ -113,8 +124,9 @@ export async function startTestAegis(
       return superToken;
     },
     async close() {
-      await aegis.close();
+      // The sandbox first: it cancels its pending retries and finishes deliveries in flight while the server still answers.
       await stripe.close();
+      await aegis.close();
       await openai.close();
       await db.drop();
     },
