@@ -1,15 +1,20 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { applyMiddleware } from 'graphql-middleware';
-import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { buildContext, type Context } from './context';
 import type { Orm } from './db/orm';
 import type { DomainDeps } from './domain/deps';
+import { Drain } from './http/drain';
+import { httpMetrics, metricsEndpoint, routeName } from './http/http-metrics';
+import { operationMetrics } from './http/operation-metrics';
+import { requestId, requestIdOf } from './http/request-id';
 import { requestLog } from './http/request-log';
 import { stripeWebhookRouter } from './http/stripe-webhook';
+import type { AegisMetrics } from './metrics/registry';
 import { migrationsList } from './migrations';
 import { permissions } from './permissions';
 import { buildGraphQLSchema } from './schema/build';
@@ -21,14 +26,16 @@ export interface AppOptions {
   webhookSecret: string;
   production: boolean;
   trustProxy?: string;
+  metrics: AegisMetrics;
+  metricsToken?: string;
 }
 
 /** CONTRACT's query limits (README "Security model"). */
 export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxCost: 5000, maxDirectives: 20 } as const;
 
-/** Wiring only: Express, Apollo with limits and shield, the gateway webhook, health. */
+/** Wiring only: Express, Apollo with limits and shield, the gateway webhook, health, metrics; `drain` for shutdown. */
 export async function createApp(opts: AppOptions) {
-  const { orm, deps } = opts;
+  const { orm, deps, metrics } = opts;
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
@@ -40,25 +47,34 @@ export async function createApp(opts: AppOptions) {
   }).protect();
   const apollo = new ApolloServer<Context>({
     schema: applyMiddleware(buildGraphQLSchema(), permissions()),
-    plugins: [...armor.plugins, requestLog()],
+    // No landing page: Apollo's loads its sandbox from a CDN. A browser's GET /graphql gets a JSON 400 (Apollo's CSRF guard).
+    plugins: [...armor.plugins, requestLog(), operationMetrics(metrics), ApolloServerPluginLandingPageDisabled()],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: !opts.production,
     introspection: !opts.production,
     csrfPrevention: true,
+    // The shutdown is ours (runtime close()): Apollo's own SIGTERM handler would stop it under in-flight requests.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
+  const drain = new Drain();
   const app = express();
   app.disable('x-powered-by');
   // Behind a proxy, the client (for the login rate limit) is the address the trusted proxies forwarded.
   if (opts.trustProxy) app.set('trust proxy', /^\d+$/.test(opts.trustProxy) ? Number(opts.trustProxy) : opts.trustProxy);
+  app.use(requestId(), drain.closeConnections, httpMetrics(metrics));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   // Ready: the database answers and every migration of this build is applied (an older schema is not ready).
   app.get('/readyz', async (_req, res) => {
+    if (drain.draining) {
+      res.status(503).json({ status: 'shutting down' });
+      return;
+    }
     try {
       const rows = await orm.em.fork().execute<{ name: string }[]>('select name from mikro_orm_migrations');
       const applied = new Set(rows.map((r) => r.name));
@@ -69,14 +85,16 @@ export async function createApp(opts: AppOptions) {
       res.status(503).json({ status: 'database unreachable' });
     }
   });
-  app.use(stripeWebhookRouter(orm, deps, opts.stripe, opts.webhookSecret));
+  app.get('/metrics', metricsEndpoint(metrics, opts.metricsToken));
+  app.use(stripeWebhookRouter(orm, deps, opts.stripe, opts.webhookSecret, metrics));
   app.use(
     '/graphql',
+    routeName('/graphql'),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: ({ req }) =>
+      context: ({ req, res }) =>
         buildContext(orm, deps, {
-          requestId: req.header('x-request-id') || randomUUID(),
+          requestId: requestIdOf(res),
           clientKey: req.ip ?? 'unknown',
           authorization: req.header('authorization'),
           cartToken: req.header('x-cart-token'),
@@ -88,5 +106,5 @@ export async function createApp(opts: AppOptions) {
     if (!err.status || err.status >= 500 || !err.expose) return next(err);
     res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
   });
-  return { app, apollo };
+  return { app, apollo, drain };
 }

@@ -6,12 +6,14 @@ import { loadAdminActor } from './domain/identity/admins';
 import { hashCartToken, type VisitorActor } from './domain/order/cart';
 import { loadOrderDetails, type OrderDetailPart, type OrderDetails } from './domain/order/queries';
 import type { Orm } from './db/orm';
+import { requestLogger } from './logger';
 
 export type { AdminActor };
 
 /** One per request: a fresh EntityManager fork (no identity map shared across requests or tenants) and the caller. */
 export interface Context {
   em: EntityManager;
+  /** The app's deps, with a logger of this request: its lines, the domain's included, carry its id and actor. */
   deps: DomainDeps;
   requestId: string;
   clientKey: string;
@@ -42,6 +44,7 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
   }
   const cartToken = req.cartToken?.trim();
   const visitor: VisitorActor | null = cartToken ? { kind: 'visitor', cartTokenHash: hashCartToken(cartToken) } : null;
+  const log = requestLogger(deps.log, { requestId: req.requestId, actor: admin ? `admin:${admin.adminId}` : visitor ? 'visitor' : 'anonymous' });
   const loaders = new Map<string, DataLoader<string, OrderDetails[OrderDetailPart]>>();
   const loaderOf = (siteId: string) => {
     let loader = loaders.get(siteId);
@@ -58,7 +61,7 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
   };
   return {
     em,
-    deps,
+    deps: { ...deps, log },
     requestId: req.requestId,
     clientKey: req.clientKey,
     admin,

@@ -47,9 +47,12 @@ export class Notifier implements Alerts {
     private readonly limit: RateLimit,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Told of every alert raised, delivered or suppressed (the alert counter). */
+    private readonly counted: (kind: AlertKind) => void = () => undefined,
   ) {}
 
   raise(alert: Alert): void {
+    this.counted(alert.kind);
     const now = this.clock.now();
     let w = this.windows.get(alert.kind);
     if (!w || now.getTime() - w.start >= this.limit.windowMs) {
@@ -97,7 +100,7 @@ export const httpSink =
   };
 
 /** The log line always; the webhook too when configured. */
-export function createNotifier(opts: { webhookUrl?: string; limit: RateLimit; clock: Clock; log: Logger }): Notifier {
+export function createNotifier(opts: { webhookUrl?: string; limit: RateLimit; clock: Clock; log: Logger; count?: (kind: AlertKind) => void }): Notifier {
   const sinks = [logSink(opts.log), ...(opts.webhookUrl ? [httpSink(opts.webhookUrl)] : [])];
-  return new Notifier(sinks, opts.limit, opts.clock, opts.log);
+  return new Notifier(sinks, opts.limit, opts.clock, opts.log, opts.count);
 }

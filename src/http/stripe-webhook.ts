@@ -1,19 +1,33 @@
 import express, { type Router } from 'express';
 import type Stripe from 'stripe';
 import type { DomainDeps } from '../domain/deps';
-import { applyPaymentEvent } from '../domain/order/commands/apply-payment-event';
+import { applyPaymentEvent, type PaymentEventOutcome } from '../domain/order/commands/apply-payment-event';
 import type { Orm } from '../db/orm';
 import { SignatureError, verifyStripeEvent } from '../integrations/stripe/webhook';
+import { requestLogger, type RequestLogContext } from '../logger';
+import type { AegisMetrics, WebhookOutcome } from '../metrics/registry';
+import { requestIdOf } from './request-id';
+
+/** A payment declined is applied too: it moved the order to PAYMENT_FAILED. */
+const COUNTED_AS: Record<PaymentEventOutcome, WebhookOutcome> = {
+  confirmed: 'applied',
+  failed: 'applied',
+  duplicate: 'duplicate',
+  unmatched: 'unmatched',
+  unhandled: 'unhandled',
+};
 
 /**
  * POST /webhooks/stripe. The integration layer verifies the signature before anything of the body is read;
  * the verified, typed event then goes to the Commerce Engine, which records it and applies it in one
  * transaction. Bad signature: 400, nothing written. Duplicate or unhandled: 200. A fault: 500, so the gateway
- * delivers again.
+ * delivers again. Its lines, the domain's included, carry the request id and the site the event names.
  */
-export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, webhookSecret: string): Router {
+export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, webhookSecret: string, metrics: AegisMetrics): Router {
   const router = express.Router();
   router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const context: RequestLogContext = { requestId: requestIdOf(res), actor: 'gateway' };
+    const log = requestLogger(deps.log, context);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let event;
     try {
@@ -21,17 +35,21 @@ export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, 
     } catch (err) {
       if (!(err instanceof SignatureError)) throw err;
       const fields = { reason: err.message, ip: req.ip };
-      deps.log.error(fields, 'gateway webhook signature rejected');
+      log.error(fields, 'gateway webhook signature rejected');
       deps.alerts.raise({ kind: 'webhook_signature_rejected', message: 'A gateway webhook was refused: bad or stale signature', fields });
+      metrics.webhookEvent('signature_rejected');
       res.status(400).json({ error: 'invalid signature' });
       return;
     }
+    if (event.kind !== 'unhandled' && event.intent.siteId) context.siteId = event.intent.siteId;
     try {
-      const outcome = await applyPaymentEvent(orm.em.fork(), deps, event);
-      deps.log.info({ eventId: event.eventId, type: event.type, outcome }, 'gateway event handled');
+      const outcome = await applyPaymentEvent(orm.em.fork(), { ...deps, log }, event);
+      metrics.webhookEvent(COUNTED_AS[outcome]);
+      log.info({ eventId: event.eventId, type: event.type, outcome }, 'gateway event handled');
       res.status(200).json({ received: true, outcome });
     } catch (err) {
-      deps.log.error({ err, eventId: event.eventId, type: event.type }, 'gateway event failed; the gateway will deliver it again');
+      metrics.webhookEvent('failed');
+      log.error({ err, eventId: event.eventId, type: event.type }, 'gateway event failed; the gateway will deliver it again');
       res.status(500).json({ error: 'event not processed' });
     }
   });

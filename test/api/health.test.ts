@@ -28,3 +28,15 @@ describe('health', () => {
     expect((await get('/readyz')).status).toBe(200);
   });
 });
+
+describe('GET /graphql from a browser', () => {
+  it("answers Apollo's small JSON 400, not its landing page (which loads a sandbox from Apollo's CDN)", async () => {
+    const res = await fetch(`${t.aegis.url}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await res.text();
+    expect(text).not.toMatch(/<html|apollographql\.com|cdn/i);
+    // A browser's GET has no content-type: Apollo's CSRF guard refuses it before anything runs.
+    expect(JSON.parse(text).errors).toEqual([expect.objectContaining({ message: expect.stringContaining('Cross-Site Request Forgery'), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) })]);
+  });
+});

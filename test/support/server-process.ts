@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/free-port';
+import { startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import { createTestDatabase } from './databases';
-import { startFakeStripe, type FakeStripe } from './fake-stripe';
 import { gqlClient, loginSuperAdmin, postWebhook, SUPER_ADMIN, WEBHOOK_SECRET, type GqlResult, type Headers } from './aegis';
 
 /** `node dist/server.js` in its own process, as deployed: the build, env configuration, stdout. */
@@ -16,6 +16,8 @@ export interface ServerProcess {
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
   webhook(event: object): Promise<{ status: number; body: any }>;
   superToken(): Promise<string>;
+  /** The exit code once the process ended and its output was read to the end (null when a signal killed it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   let out = '';
   let err = '';
   child.stdout!.on('data', (c) => (out += c));
@@ -64,6 +67,7 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
       token ??= await loginSuperAdmin(gql);
       return token;
     },
+    exited,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -73,10 +77,10 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
   };
 }
 
-/** The built server spawned on a fresh database with its own Stripe-compatible server; close() removes all three. */
-export async function spawnOnFreshDatabase(env: NodeJS.ProcessEnv = {}): Promise<{ server: ServerProcess; stripe: FakeStripe; close(): Promise<void> }> {
+/** The built server spawned on a fresh database with its own Stripe sandbox; close() removes all three. */
+export async function spawnOnFreshDatabase(env: NodeJS.ProcessEnv = {}): Promise<{ server: ServerProcess; stripe: StripeSandbox; close(): Promise<void> }> {
   const db = await createTestDatabase();
-  const stripe = await startFakeStripe();
+  const stripe = await startStripeSandbox();
   const server = await spawnServer({ DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, ...env });
   return {
     server,

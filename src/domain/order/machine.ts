@@ -3,6 +3,7 @@ import type { Order } from '../../entities';
 import type { Actor } from '../actor';
 import { audit } from '../audit';
 import { ErrorCode, refuse } from '../errors';
+import { metricsOf } from '../metrics';
 import { nextState, type OrderEvent } from './transitions';
 
 /**
@@ -32,5 +33,8 @@ export function applyTransition(
     reason: extra.reason ?? null,
     detail: extra.detail ?? null,
   });
+  // Counted at the move, not at the commit: the command commits on the connection, where no ORM event can say so,
+  // so a move whose transaction then rolls back (a failed flush) is counted too.
+  metricsOf(em)?.orderTransition(event, from, to);
   return { ok: true as const, value: { from, to } };
 }

@@ -1,0 +1,40 @@
+import type { CreateIntentRequest, PaymentGateway, PaymentIntentRef, RefundRequest } from '../integrations/stripe/gateway';
+import type { AegisMetrics, GatewayOperation } from './registry';
+
+/** The gateway port, counted and timed around any adapter, so the adapter itself knows nothing of metrics. */
+export class MeteredGateway implements PaymentGateway {
+  constructor(
+    private readonly inner: PaymentGateway,
+    private readonly metrics: AegisMetrics,
+  ) {}
+
+  get client() {
+    return this.inner.client;
+  }
+
+  createIntent(req: CreateIntentRequest): Promise<PaymentIntentRef> {
+    return this.observe('create_intent', () => this.inner.createIntent(req));
+  }
+
+  cancelIntent(intentId: string, idempotencyKey: string): Promise<void> {
+    return this.observe('cancel_intent', () => this.inner.cancelIntent(intentId, idempotencyKey));
+  }
+
+  refund(req: RefundRequest): Promise<{ id: string }> {
+    return this.observe('refund', () => this.inner.refund(req));
+  }
+
+  private async observe<T>(operation: GatewayOperation, call: () => Promise<T>): Promise<T> {
+    const done = this.metrics.gatewayDuration.startTimer({ operation });
+    try {
+      const result = await call();
+      this.metrics.gatewayCalls.inc({ operation, outcome: 'ok' });
+      return result;
+    } catch (err) {
+      this.metrics.gatewayCalls.inc({ operation, outcome: 'error' });
+      throw err;
+    } finally {
+      done();
+    }
+  }
+}
