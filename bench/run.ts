@@ -7,7 +7,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeStripe, type FakeStripe } from '../test/support/fake-stripe';
+import { startStripeSandbox, type StripeSandbox } from '../src/integrations/stripe/sandbox';
 import { openBenchDatabase, sql, type BenchDatabase } from './database';
 import { DIST, ROOT } from './dist';
 import { fillAndCheckout, forSeconds, gqlProblem, payWebhook, Q, type Shop } from './flows';
@@ -163,8 +163,8 @@ async function main() {
   log(`server processes ${args.workers}, shoppers ${args.shoppers}, purchase ${args.seconds} s, other phases ${args.auxSeconds} s each${args.profile ? ', server under --cpu-prof' : ''}`);
   const db: BenchDatabase = await openBenchDatabase(ROOT);
   cleanups.push(() => db.close());
-  log(`database: ${db.kind}, fresh database aegis_bench, pg_stat_statements ${db.statStatements ? 'on' : 'not loaded'}`);
-  const stripe: FakeStripe = await startFakeStripe();
+  log(`database: ${db.kind}, fresh database aegis_bench, fsync ${db.fsync}, pg_stat_statements ${db.statStatements ? 'on' : 'not loaded'}`);
+  const stripe: StripeSandbox = await startStripeSandbox();
   cleanups.push(() => stripe.close());
 
   const serverEnv: NodeJS.ProcessEnv = {
@@ -347,6 +347,7 @@ async function main() {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, totalMemMb: Math.round(os.totalmem() / 2 ** 20) },
     source,
     database: db.kind,
+    fsync: db.fsync,
     statementSource: counter.source,
     profiled: args.profile,
     confirmedOrdersPerSec,

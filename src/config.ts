@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { StartError } from './start-error';
 
 /** Environment, parsed and validated once. Secrets unset outside production are generated and kept under DATA_DIR. */
 export interface Config {
@@ -17,7 +18,18 @@ export interface Config {
   jwtSecret: string;
   tokenTtlSeconds: number;
   superAdmin: { email: string; password?: string };
-  stripe: { secretKey: string; webhookSecret: string; apiBase?: string };
+  stripe: {
+    secretKey: string;
+    webhookSecret: string;
+    apiBase?: string;
+    /** Stripe.js's key for storefronts; with the sandbox, a sandbox key. */
+    publishableKey?: string;
+    /**
+     * No STRIPE_SECRET_KEY (nor STRIPE_API_BASE) outside production: `npm start` serves the offline payment sandbox on loopback and points
+     * the same Stripe adapter at it. Never in production.
+     */
+    sandbox: { port: number } | null;
+  };
   openai: { apiKey: string; baseUrl?: string; model: string; timeoutMs: number };
   alertWebhookUrl?: string;
   /** At most `max` alerts of one kind per `windowMs`; the rest are counted and reported with the next one. */
@@ -25,12 +37,16 @@ export interface Config {
   /** When the order expiry job runs (cron, UTC); `off` schedules nothing (the job can still be triggered). */
   expiryJobCron: string;
   logLevel: string;
+  /** `json` (default): one JSON object per line on stdout; `pretty`: human lines for a terminal (src/logger.ts reads it). */
+  logFormat: 'json' | 'pretty';
+  /** Set: GET /metrics answers only `Authorization: Bearer <token>` (401 otherwise); unset, it is open to whoever reaches the port. */
+  metricsToken?: string;
+  /** On SIGTERM, how long in-flight requests may run on before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is required when NODE_ENV=production`);
-  return v;
+function required(name: string, why = ''): never {
+  throw new StartError(`${name} is required when NODE_ENV=production${why}: set it in the environment.`);
 }
 
 /** Reads a generated secret from DATA_DIR/secrets.json, creating it once. */
@@ -49,8 +65,17 @@ function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv = pr
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0) throw new StartError(`${name} must be a positive integer, got "${raw}": fix it in the environment.`);
   return n;
+}
+
+function nonNegativeInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  return env[name] === '0' ? 0 : positiveInt(name, fallback, env);
+}
+
+function logFormat(raw: string): Config['logFormat'] {
+  if (raw === 'json' || raw === 'pretty') return raw;
+  throw new StartError(`LOG_FORMAT must be json or pretty, got "${raw}": fix it in the environment.`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? '.data');
   const secret = (name: string, make: () => string) =>
     env[name] || (production ? required(name) : keptSecret(dataDir, name, make));
+  const sandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_API_BASE && !production;
   return {
     env: env.NODE_ENV ?? 'development',
     production,
@@ -71,9 +97,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: positiveInt('TOKEN_TTL_SECONDS', 8 * 3600, env),
     superAdmin: { email: env.SUPER_ADMIN_EMAIL || 'admin@aegis.local', password: env.SUPER_ADMIN_PASSWORD || undefined },
     stripe: {
-      secretKey: env.STRIPE_SECRET_KEY || (production ? required('STRIPE_SECRET_KEY') : 'sk_test_aegis_local'),
+      secretKey:
+        env.STRIPE_SECRET_KEY || (production ? required('STRIPE_SECRET_KEY', ' (the offline payment sandbox never runs in production)') : 'sk_test_aegis_sandbox'),
       webhookSecret: secret('STRIPE_WEBHOOK_SECRET', () => `whsec_${randomBytes(24).toString('base64url')}`),
       apiBase: env.STRIPE_API_BASE || undefined,
+      publishableKey: env.STRIPE_PUBLISHABLE_KEY || (sandbox ? 'pk_test_aegis_sandbox' : undefined),
+      sandbox: sandbox ? { port: nonNegativeInt('STRIPE_SANDBOX_PORT', 0, env) } : null,
     },
     openai: {
       apiKey: env.OPENAI_API_KEY || 'sk-aegis-local',
@@ -85,5 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertRateLimit: { max: positiveInt('ALERT_MAX_PER_WINDOW', 10, env), windowMs: positiveInt('ALERT_WINDOW_SECONDS', 60, env) * 1000 },
     expiryJobCron: env.EXPIRY_JOB_CRON || '* * * * *',
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logFormat: logFormat(env.LOG_FORMAT || 'json'),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    shutdownGraceMs: positiveInt('SHUTDOWN_GRACE_MS', 10_000, env),
   };
 }

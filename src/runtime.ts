@@ -1,28 +1,57 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNotifier } from './alerts/notifier';
 import { createApp } from './app';
+import { bootstrap as bootstrapAdmin, type Bootstrap } from './bootstrap-password';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { systemClock, type Clock } from './domain/clock';
 import type { DomainDeps, Faults } from './domain/deps';
-import { bootstrapSuperAdmin } from './domain/identity/admins';
+import { reportMetrics } from './domain/metrics';
 import { RateLimiter } from './domain/identity/rate-limiter';
 import { TokenService } from './domain/identity/tokens';
 import { validateTransitions } from './domain/order/transitions';
 import { OpenAIAdvisor } from './integrations/ai/openai-advisor';
+import { startStripeSandbox } from './integrations/stripe/sandbox';
 import { StripeGateway, stripeClient } from './integrations/stripe/stripe-gateway';
 import { startJobs, type Jobs } from './jobs/expiry-job';
 import { logger } from './logger';
+import { MeteredAdvisor } from './metrics/advisor';
+import { MeteredGateway } from './metrics/gateway';
+import { AegisMetrics } from './metrics/registry';
+import { StartError } from './start-error';
 
 export interface Aegis {
   url: string;
   db: Database;
   deps: DomainDeps;
   jobs: Jobs;
-  bootstrap: { email: string; generatedPassword?: string } | null;
+  bootstrap: Bootstrap | null;
+  /** The offline payment sandbox this process serves, if any. */
+  sandboxUrl: string | null;
+  /** Milliseconds per start-up phase, and `total` since the process started. */
+  startup: Record<string, number>;
   close(): Promise<void>;
 }
+
+/** Listens, or fails with one line naming the cause and the fix (a port in use crashed with a TypeError before). */
+function listen(app: RequestListener, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new StartError(`Port ${port} on ${host} is already in use (is another Aegis running?): stop it, or choose another port with PORT=${port + 1}.`));
+      else if (err.code === 'EACCES') reject(new StartError(`Port ${port} on ${host} needs privileges this process lacks: choose a port above 1023 with PORT.`));
+      else reject(err);
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/** The sandbox's own lines: each request at debug, webhook deliveries (and retries, give-ups) at info. */
+export const sandboxLog = (line: object) => {
+  if ((line as { action?: string }).action === 'request') logger.debug(line, 'payment sandbox');
+  else logger.info(line, 'payment sandbox');
+};
 
 export interface StartOptions {
   clock?: Clock;
@@ -34,15 +63,34 @@ export interface StartOptions {
 
 /** Opens the database (migrating it), bootstraps the super admin and serves the API. */
 export async function startAegis(config: Config, opts: StartOptions = {}): Promise<Aegis> {
+  // Where start-up time goes (README "Start-up"): milliseconds per phase, the first being Node and module loading.
+  const startup: Record<string, number> = { processAndModules: Math.round(performance.now()) };
+  let last = performance.now();
+  const phase = (name: string) => {
+    startup[name] = Math.round(performance.now() - last);
+    last = performance.now();
+  };
   validateTransitions();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onQuery: opts.onQuery });
-  const stripe = stripeClient({ secretKey: config.stripe.secretKey, apiBase: config.stripe.apiBase });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onQuery: opts.onQuery, onPhase: phase });
+  // No Stripe key outside production: the offline payment sandbox, reached by the same adapter over HTTP.
+  const sandbox = config.stripe.sandbox
+    ? await startStripeSandbox({ port: config.stripe.sandbox.port, log: sandboxLog }).catch(async (err) => {
+        await db.close();
+        throw err;
+      })
+    : undefined;
+  if (sandbox) phase('paymentSandbox');
+  const apiBase = sandbox?.url ?? config.stripe.apiBase;
+  const stripe = stripeClient({ secretKey: config.stripe.secretKey, apiBase });
   const clock = opts.clock ?? systemClock;
-  const alerts = createNotifier({ webhookUrl: config.alertWebhookUrl, limit: config.alertRateLimit, clock, log: logger });
+  const metrics = new AegisMetrics();
+  reportMetrics(db.orm.em, metrics);
+  const alerts = createNotifier({ webhookUrl: config.alertWebhookUrl, limit: config.alertRateLimit, clock, log: logger, count: (kind) => metrics.alerts.inc({ kind }) });
   const deps: DomainDeps = {
     clock,
-    gateway: new StripeGateway(stripe),
-    advisor: new OpenAIAdvisor(config.openai),
+    // Outside production a configured API base is a Stripe-compatible test server: clients may confirm there too.
+    gateway: new MeteredGateway(new StripeGateway(stripe, { publishableKey: config.stripe.publishableKey ?? null, sandboxUrl: config.production ? null : (apiBase ?? null) }), metrics),
+    advisor: new MeteredAdvisor(new OpenAIAdvisor(config.openai), metrics),
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
     loginLimiter: new RateLimiter(10, 15 * 60 * 1000),
     log: logger,
@@ -51,24 +99,37 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
   };
   let jobs: Jobs | undefined;
   try {
-    const bootstrap = await bootstrapSuperAdmin(db.orm.em.fork(), deps, config.superAdmin.email, config.superAdmin.password);
+    const bootstrap = await bootstrapAdmin(db.orm.em.fork(), deps, config.dataDir, config.superAdmin);
+    phase('bootstrapAdmin');
     const started = await startJobs({ ownerUrl: db.ownerUrl, orm: db.orm, deps, cron: config.expiryJobCron });
     jobs = started;
-    const { app, apollo } = await createApp({ orm: db.orm, deps, stripe, webhookSecret: config.stripe.webhookSecret, production: config.production, trustProxy: config.trustProxy });
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(opts.port ?? config.port, config.host, () => resolve(s));
+    phase('jobs');
+    const { app, apollo, drain } = await createApp({
+      orm: db.orm, deps, stripe, webhookSecret: config.stripe.webhookSecret, production: config.production, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken,
     });
+    phase('graphqlApp');
+    const server = await listen(app, opts.port ?? config.port, config.host);
+    phase('listen');
+    startup.total = Math.round(performance.now());
+    logger.info({ startup }, `ready in ${startup.total} ms since the process started`);
     const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    // The sandbox delivers its signed events to our own webhook route, as Stripe would.
+    sandbox?.setWebhook(`${url}/webhooks/stripe`, config.stripe.webhookSecret);
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
+      sandboxUrl: sandbox?.url ?? null,
+      startup,
       db,
       deps,
       jobs: started,
       bootstrap,
       async close() {
+        // The requests already accepted finish first: they may still need the sandbox, the jobs and the pool.
+        const { cut } = await drain.run(server, config.shutdownGraceMs);
+        if (cut) logger.warn({ cut, graceMs: config.shutdownGraceMs }, 'shutdown grace period over: busy connections were cut');
+        await sandbox?.close();
         await started.stop();
-        await new Promise((r) => server.close(r));
-        server.closeAllConnections();
         await apollo.stop();
         await alerts.flush();
         await db.close();
@@ -76,6 +137,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     };
   } catch (err) {
     await jobs?.stop();
+    await sandbox?.close();
     await db.close();
     throw err;
   }

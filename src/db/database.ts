@@ -37,12 +37,18 @@ export async function migrate(ownerUrl: string): Promise<string[]> {
  * Opens the database: DATABASE_URL when given, else an embedded PostgreSQL under dataDir/pg.
  * Migrates as the owner, then connects for request work as the app role.
  */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string } & OrmOptions): Promise<Database> {
+export async function openDatabase(
+  opts: { databaseUrl?: string; dataDir: string; onPhase?: (name: string) => void } & OrmOptions,
+): Promise<Database> {
+  const phase = opts.onPhase ?? (() => undefined);
   const embedded = opts.databaseUrl ? undefined : await loadEmbedded().startEmbeddedPostgres(path.join(opts.dataDir, 'pg'));
+  phase(embedded ? 'embeddedPostgres' : 'database');
   const ownerUrl = opts.databaseUrl ?? embedded!.url;
   try {
     await migrate(ownerUrl);
+    phase('migrations');
     const orm = await MikroORM.init(ormConfig(appRoleUrl(ownerUrl), opts));
+    phase('connect');
     return {
       orm,
       ownerUrl,

@@ -55,7 +55,7 @@ export const ruleMap = {
   Address: each(isReachable, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'),
   OrderLine: each(isReachable, 'id', 'product', 'quantity', 'unitPriceMinor', 'lineTotalMinor'),
   OrderEvent: each(isReachable, 'at', 'from', 'to', 'actor', 'reason'),
-  PaymentSession: each(isReachable, 'id', 'clientSecret'),
+  PaymentSession: each(isReachable, 'id', 'clientSecret', 'publishableKey', 'sandboxUrl'),
   PaymentAttempt: each(isReachable, 'id', 'status', 'amountMinor', 'createdAt', 'failureReason', 'needsRefund'),
   Order: each(
     isReachable,

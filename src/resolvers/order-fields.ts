@@ -35,7 +35,7 @@ export class OrderFieldsResolver {
     if (order.state !== OrderState.PENDING_PAYMENT) return null;
     const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
     const current = attempts[attempts.length - 1];
-    return current?.intentId && current.clientSecret ? { id: current.intentId, clientSecret: current.clientSecret } : null;
+    return current?.intentId && current.clientSecret ? { id: current.intentId, clientSecret: current.clientSecret, ...ctx.deps.gateway.client } : null;
   }
 
   @FieldResolver(() => Boolean, { description: 'True when any attempt of this order needs a refund.' })

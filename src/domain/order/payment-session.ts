@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PaymentAttempt, type Order } from '../../entities';
-import { GatewayError, type PaymentIntentRef } from '../../integrations/stripe/gateway';
+import { GatewayError, type PaymentClientConfig, type PaymentIntentRef } from '../../integrations/stripe/gateway';
 import type { Actor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, refuse, type Result } from '../errors';
 import { inSite } from '../tx';
 
-export interface PaymentSessionView {
+export interface PaymentSessionView extends PaymentClientConfig {
   id: string;
   clientSecret: string;
 }
@@ -54,5 +54,5 @@ export async function openPaymentSession(
     await tx.nativeUpdate(PaymentAttempt, { id: attempt.id, intentId: null }, { intentId: intent.id, clientSecret: intent.clientSecret });
     return { ok: true, value: null };
   });
-  return { ok: true, value: { id: intent.id, clientSecret: intent.clientSecret } };
+  return { ok: true, value: { id: intent.id, clientSecret: intent.clientSecret, ...deps.gateway.client } };
 }

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { AdvisorError, type Advice, type AdviceRequest, type ContentAdvisor } from './advisor';
 
 export interface OpenAISettings {
@@ -15,17 +15,26 @@ const SYSTEM_PROMPT =
 
 /** The OpenAI adapter, on the official SDK's Chat Completions API. */
 export class OpenAIAdvisor implements ContentAdvisor {
-  private readonly client: OpenAI;
+  private sdk?: { OpenAI: typeof OpenAI; client: OpenAI };
 
-  constructor(private readonly settings: OpenAISettings) {
-    // The SDK defaults to a 10-minute timeout and 2 retries: a slow provider must not hold a request that long.
-    this.client = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: settings.timeoutMs, maxRetries: 0 });
+  constructor(private readonly settings: OpenAISettings) {}
+
+  /** The SDK is loaded on the first suggestion, not at start: most sites run with AI off (a tenth of a warm start). */
+  private load() {
+    if (!this.sdk) {
+      const { OpenAI: SDK } = require('openai') as typeof import('openai');
+      const s = this.settings;
+      // The SDK defaults to a 10-minute timeout and 2 retries: a slow provider must not hold a request that long.
+      this.sdk = { OpenAI: SDK, client: new SDK({ apiKey: s.apiKey, baseURL: s.baseUrl, timeout: s.timeoutMs, maxRetries: 0 }) };
+    }
+    return this.sdk;
   }
 
   async suggest(req: AdviceRequest): Promise<Advice> {
+    const { OpenAI: SDK, client } = this.load();
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create({
+      completion = await client.chat.completions.create({
         model: this.settings.model,
         messages: [
           { role: 'system', content: SYSTEM_PROMPT },
@@ -33,8 +42,8 @@ export class OpenAIAdvisor implements ContentAdvisor {
         ],
       });
     } catch (err) {
-      if (!(err instanceof OpenAI.OpenAIError)) throw err;
-      const status = err instanceof OpenAI.APIError ? err.status : undefined;
+      if (!(err instanceof SDK.OpenAIError)) throw err;
+      const status = err instanceof SDK.APIError ? err.status : undefined;
       throw new AdvisorError(`The AI provider failed: ${err.message}`, err.constructor.name + (status ? `:${status}` : ''));
     }
     const body = completion.choices[0]?.message?.content?.trim();

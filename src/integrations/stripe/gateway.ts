@@ -19,7 +19,16 @@ export interface RefundRequest {
   metadata: Record<string, string>;
 }
 
+/** What a storefront needs, beside an intent's client secret, to confirm a payment in the browser. */
+export interface PaymentClientConfig {
+  /** The gateway's publishable key (Stripe.js `pk_...`), when configured. */
+  publishableKey: string | null;
+  /** Set only when the offline payment sandbox serves this server: the base URL a client confirms intents at. */
+  sandboxUrl: string | null;
+}
+
 export interface PaymentGateway {
+  readonly client: PaymentClientConfig;
   createIntent(req: CreateIntentRequest): Promise<PaymentIntentRef>;
   cancelIntent(intentId: string, idempotencyKey: string): Promise<void>;
   refund(req: RefundRequest): Promise<{ id: string }>;

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { GatewayError, type CreateIntentRequest, type PaymentGateway, type PaymentIntentRef, type RefundRequest } from './gateway';
+import { GatewayError, type CreateIntentRequest, type PaymentClientConfig, type PaymentGateway, type PaymentIntentRef, type RefundRequest } from './gateway';
 
 export interface StripeSettings {
   secretKey: string;
@@ -32,7 +32,10 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 /** The Integration Orchestrator's Stripe adapter, on the official SDK. */
 export class StripeGateway implements PaymentGateway {
-  constructor(private readonly stripe: Stripe) {}
+  constructor(
+    private readonly stripe: Stripe,
+    readonly client: PaymentClientConfig,
+  ) {}
 
   async createIntent(req: CreateIntentRequest): Promise<PaymentIntentRef> {
     const intent = await call('Creating the payment', () =>

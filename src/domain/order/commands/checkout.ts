@@ -43,7 +43,7 @@ export async function checkout(em: EntityManager, deps: DomainDeps, visitor: Vis
 
   const { order, attempt } = started.value;
   if (attempt.intentId && attempt.clientSecret) {
-    return ok({ order, paymentSession: { id: attempt.intentId, clientSecret: attempt.clientSecret } });
+    return ok({ order, paymentSession: { id: attempt.intentId, clientSecret: attempt.clientSecret, ...deps.gateway.client } });
   }
   const session = await openPaymentSession(em, deps, visitor, attempt);
   return ok(session.ok ? { order, paymentSession: session.value } : { order, paymentSession: null, gatewayError: session.errors[0] });

@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { StartError } from '../../src/start-error';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'aegis-config-'));
+const base = { DATA_DIR: dataDir };
+
+describe('the payment gateway configuration', () => {
+  it('serves the offline sandbox when no Stripe key and no API base are set, outside production', () => {
+    const config = loadConfig({ ...base, NODE_ENV: 'development' });
+    expect(config.stripe.sandbox).toEqual({ port: 0 });
+    expect(config.stripe.secretKey).toBe('sk_test_aegis_sandbox');
+    expect(config.stripe.publishableKey).toBe('pk_test_aegis_sandbox');
+    expect(loadConfig({ ...base, STRIPE_SANDBOX_PORT: '12111' }).stripe.sandbox).toEqual({ port: 12111 });
+  });
+
+  it('uses the configured gateway, with no sandbox, as soon as a key or an API base is given', () => {
+    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_real' }).stripe).toMatchObject({ secretKey: 'sk_test_real', sandbox: null, publishableKey: undefined });
+    expect(loadConfig({ ...base, STRIPE_API_BASE: 'http://127.0.0.1:12111' }).stripe.sandbox).toBeNull();
+  });
+
+  it('refuses to start the sandbox in production, naming the variable to set', () => {
+    const production = { ...base, NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_SECRET: 'x'.repeat(40), STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    expect(() => loadConfig(production)).toThrow(StartError);
+    expect(() => loadConfig(production)).toThrow('STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment sandbox never runs in production)');
+    expect(loadConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x' }).stripe.sandbox).toBeNull();
+  });
+
+  it('names a malformed number and how to fix it', () => {
+    expect(() => loadConfig({ ...base, PORT: 'abc' })).toThrow('PORT must be a positive integer, got "abc": fix it in the environment.');
+  });
+});
