@@ -1,8 +1,12 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { pageSize } from '../domain/pagination';
 import { OrderState } from '../entities/states';
 import { Order, OrderEvent, OrderLine, PaymentAttempt, PaymentSession } from '../schema/types';
 import { toProduct } from './mappers';
+
+/** Lists without a cursor still have a bounded size (the query cost multiplies by it); lines are bounded by the cart. */
+const firstArg = { nullable: true, defaultValue: 50, description: 'At most 100.' } as const;
 
 /** Order's nested fields: the parts asked in one tick are read in one transaction (src/context.ts). */
 @Resolver(() => Order)
@@ -19,10 +23,10 @@ export class OrderFieldsResolver {
     }));
   }
 
-  @FieldResolver(() => [PaymentAttempt])
-  async paymentAttempts(@Root() order: Order, @Ctx() ctx: Context): Promise<PaymentAttempt[]> {
+  @FieldResolver(() => [PaymentAttempt], { description: 'Oldest first.' })
+  async paymentAttempts(@Root() order: Order, @Arg('first', () => Int, firstArg) first: number | null, @Ctx() ctx: Context): Promise<PaymentAttempt[]> {
     const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
-    return attempts.map((a) => ({
+    return attempts.slice(0, pageSize(first)).map((a) => ({
       id: a.id, status: a.status, amountMinor: a.amountMinor, createdAt: a.createdAt, failureReason: a.failureReason, needsRefund: a.needsRefund,
     }));
   }
@@ -44,10 +48,10 @@ export class OrderFieldsResolver {
     return attempts.some((a) => a.needsRefund);
   }
 
-  @FieldResolver(() => [OrderEvent])
-  async history(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderEvent[]> {
+  @FieldResolver(() => [OrderEvent], { description: 'Oldest first.' })
+  async history(@Root() order: Order, @Arg('first', () => Int, firstArg) first: number | null, @Ctx() ctx: Context): Promise<OrderEvent[]> {
     const history = await ctx.orderDetail(order.siteId, 'history', order.id);
-    return history.map((h) => ({
+    return history.slice(0, pageSize(first)).map((h) => ({
       at: h.at, from: (h.fromState as OrderState) ?? null, to: h.toState as OrderState, actor: h.actor, reason: h.reason,
     }));
   }
