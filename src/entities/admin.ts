@@ -9,6 +9,8 @@ export class Admin {
   @Property({ type: 'text', lazy: true }) passwordHash: string;
   @Enum({ items: () => Role }) role: Role;
   @Property({ type: 'boolean' }) disabled = false;
+  /** Carried in every token issued to the admin; bumping it revokes them all. */
+  @Property({ type: 'integer' }) tokenVersion = 0;
   @Property({ type: 'timestamptz' }) createdAt: Date;
 
   constructor(email: string, passwordHash: string, role: Role, now: Date) {

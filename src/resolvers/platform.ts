@@ -1,9 +1,9 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { adminLogin, createSiteAdmin, getAdmin, setAdminDisabled, setAdminSites } from '../domain/identity/admins';
+import { adminLogin, adminLogoutAll, createSiteAdmin, getAdmin, setAdminDisabled, setAdminSites } from '../domain/identity/admins';
 import { createSite, getSite, setAiEnabled } from '../domain/site/sites';
 import { CreateSiteAdminInput, CreateSiteInput } from '../schema/inputs';
-import { AdminLoginPayload, AdminPayload, SitePayload } from '../schema/payloads';
+import { AdminLoginPayload, AdminLogoutAllPayload, AdminPayload, SitePayload } from '../schema/payloads';
 import { Admin, Site } from '../schema/types';
 import { payload } from './mappers';
 
@@ -31,6 +31,11 @@ export class PlatformResolver {
   async adminLogin(@Arg('email', () => String) email: string, @Arg('password', () => String) password: string, @Ctx() ctx: Context): Promise<AdminLoginPayload> {
     const result = await adminLogin(ctx.em, ctx.deps, { email, password, clientKey: ctx.clientKey });
     return result.ok ? { ...result.value, userErrors: [] } : { token: null, admin: null, userErrors: result.errors };
+  }
+
+  @Mutation(() => AdminLogoutAllPayload, { description: "Ends every session of the calling admin: all its tokens, this one included, are refused from the next request on." })
+  async adminLogoutAll(@Ctx() ctx: Context): Promise<AdminLogoutAllPayload> {
+    return payload('admin', await adminLogoutAll(ctx.em, ctx.deps, adminOf(ctx)), same);
   }
 
   @Mutation(() => SitePayload)

@@ -20,6 +20,12 @@ export class AdminPayload {
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 
+@ObjectType({ description: 'The calling admin, whose earlier tokens are all refused from now on.' })
+export class AdminLogoutAllPayload {
+  @Field(() => Admin, { nullable: true }) admin?: Admin | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
 @ObjectType()
 export class ProductPayload {
   @Field(() => Product, { nullable: true }) product?: Product | null;

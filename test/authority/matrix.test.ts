@@ -59,6 +59,8 @@ const MATRIX: Record<string, Outcome[]> = {
   requestSuggestion: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
   approveSuggestion: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
   rejectSuggestion: /*  */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
+  // Last: it revokes the tokens of the admins who call it, which the rows above use.
+  adminLogoutAll: /*    */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, ALLOWED, ALLOWED],
 };
 
 interface Ids {
@@ -160,6 +162,7 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
     vars: ({ a, unknownId }) => ({ s: a.siteId, id: unknownId }),
     entity: 'suggestion',
   },
+  adminLogoutAll: { doc: `mutation{ adminLogoutAll{ admin{ id } userErrors{ code } } }`, vars: () => ({}), entity: 'admin' },
 };
 
 let t: TestAegis;

@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { buildGraphQLSchema } from '../../src/schema/build';
-import { startTestAegis, type Headers, type TestAegis } from '../support/aegis';
+import { loginSuperAdmin, startTestAegis, type Headers, type TestAegis } from '../support/aegis';
 import { addToCart, createCart, createProduct, createSite, pendingOrder, setDetails } from '../support/flows';
 import { confirmedOrder, failedOrder, refundOrder, runExpiryJob, sql } from './support';
 
@@ -94,15 +94,19 @@ it('no mutation, for any role, moves an order to PAYMENT_AUTHORIZED or CONFIRMED
     { token: await t.superToken() },
   );
   expect(siteAdmin.data.createSiteAdmin.admin).not.toBeNull();
-  const adminToken = (await t.gql(`mutation{ adminLogin(email:"walk-admin@example.com", password:"walk-admin-password"){ token } }`)).data.adminLogin.token;
+  const adminLogin = async () =>
+    (await t.gql(`mutation{ adminLogin(email:"walk-admin@example.com", password:"walk-admin-password"){ token } }`)).data.adminLogin.token as string;
 
-  const mutations = Object.values(buildGraphQLSchema().getMutationType()!.getFields());
+  // adminLogoutAll revokes its caller's tokens: it is walked last, and each order's walk signs in afresh.
+  const mutations = Object.values(buildGraphQLSchema().getMutationType()!.getFields()).sort(
+    (x, y) => Number(x.name === 'adminLogoutAll') - Number(y.name === 'adminLogoutAll'),
+  );
   const executed = new Set<string>();
   for (let pass = 0; pass < 2; pass++) {
     for (const o of Object.values(orders)) {
       const fixture: Fixture = { siteId, productId, orderId: o.orderId, cartToken: o.cartToken };
       const [line] = await sql(t.dbUrl, `select id from order_lines where order_id = $1`, [o.orderId]);
-      const callers: Headers[] = [{ token: await t.superToken() }, { token: adminToken }, { cartToken: o.cartToken }, {}];
+      const callers: Headers[] = [{ token: await loginSuperAdmin(t.gql) }, { token: await adminLogin() }, { cartToken: o.cartToken }, {}];
       for (const m of mutations) {
         const doc = document(m.name, m.args, isObjectType(getNamedType(m.type)));
         const variables = Object.fromEntries(m.args.map((a) => [a.name, valueFor(a.name, a.type, fixture, line?.id ?? null)]));

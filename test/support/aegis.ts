@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
-import type { Clock } from '../../src/domain/clock';
+import { systemClock, type Clock } from '../../src/domain/clock';
 import type { Faults } from '../../src/domain/deps';
 import { signedWebhook, startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import { startAegis, type Aegis } from '../../src/runtime';
@@ -104,11 +104,13 @@ export async function startTestAegis(opts: TestAegisOptions = {}): Promise<TestA
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef',
     SUPER_ADMIN_EMAIL: SUPER_ADMIN.email,
     SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
+    // Every test client is 127.0.0.1: only the cart-limit tests set a real limit.
+    CART_RATE_LIMIT_PER_MINUTE: '1000000',
     ...opts.env,
   });
   const aegis = await startAegis(config, { port: 0, clock: opts.clock, faults: opts.faults, onQuery: opts.onQuery });
   if (opts.deliverWebhooks) stripe.setWebhook(`${aegis.url}/webhooks/stripe`, WEBHOOK_SECRET);
-  let superToken: string | undefined;
+  let superToken: { token: string; at: number } | undefined;
 
   const gql = gqlClient(aegis.url);
 
@@ -120,8 +122,10 @@ export async function startTestAegis(opts: TestAegisOptions = {}): Promise<TestA
     gql,
     webhook: (event, o) => postWebhook(aegis.url, event, o),
     async superToken() {
-      superToken ??= await loginSuperAdmin(gql);
-      return superToken;
+      // Tokens live at most 24 h: a test that moves its clock further signs in again.
+      const now = (opts.clock ?? systemClock).now().getTime();
+      if (!superToken || now - superToken.at > 3600 * 1000) superToken = { token: await loginSuperAdmin(gql), at: now };
+      return superToken.token;
     },
     async close() {
       // The sandbox first: it cancels its pending retries and finishes deliveries in flight while the server still answers.

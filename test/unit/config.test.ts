@@ -28,6 +28,17 @@ describe('the payment gateway configuration', () => {
     expect(loadConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x' }).stripe.sandbox).toBeNull();
   });
 
+  it('refuses a production JWT_SECRET shorter than 32 bytes (`changeme` signs tokens anyone can forge)', () => {
+    const production = { ...base, NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    for (const short of ['changeme', 'x'.repeat(31)]) {
+      expect(() => loadConfig({ ...production, JWT_SECRET: short })).toThrow(StartError);
+      expect(() => loadConfig({ ...production, JWT_SECRET: short })).toThrow(/^JWT_SECRET must be at least 32 bytes when NODE_ENV=production/);
+    }
+    expect(loadConfig({ ...production, JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
+    // Outside production a short key is a developer's choice.
+    expect(loadConfig({ ...base, NODE_ENV: 'development', JWT_SECRET: 'changeme' }).jwtSecret).toBe('changeme');
+  });
+
   it('names a malformed number and how to fix it', () => {
     expect(() => loadConfig({ ...base, PORT: 'abc' })).toThrow('PORT must be a positive integer, got "abc": fix it in the environment.');
   });

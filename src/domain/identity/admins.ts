@@ -1,5 +1,7 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, AdminSite, AuditEntry, Role, Site } from '../../entities';
 import type { AdminActor } from '../actor';
 import { audit } from '../audit';
@@ -7,7 +9,9 @@ import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { isUuid, onPlatform, readOnPlatform } from '../tx';
 import { hasControlChars, Validator } from '../validation';
+import { emailTag, enterLogin } from './login-limits';
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
+import type { TokenClaims } from './tokens';
 
 export interface AdminView {
   id: string;
@@ -22,12 +26,15 @@ async function adminView(em: EntityManager, admin: Admin): Promise<AdminView> {
   return { id: admin.id, email: admin.email, role: admin.role, disabled: admin.disabled, siteIds: grants.map((g) => g.siteId) };
 }
 
-/** The acting admin, read from the database on every request so a revocation or a disable holds at once. */
-export async function loadAdminActor(em: EntityManager, adminId: string): Promise<AdminActor | null> {
+/**
+ * The acting admin, read from the database on every request so a revocation, a disable or a logout holds at once:
+ * a token issued at an older version of the admin is refused.
+ */
+export async function loadAdminActor(em: EntityManager, { adminId, version }: TokenClaims): Promise<AdminActor | null> {
   if (!isUuid(adminId)) return null;
   return readOnPlatform(em, async (tx) => {
     const admin = await tx.findOne(Admin, { id: adminId });
-    if (!admin || admin.disabled) return null;
+    if (!admin || admin.disabled || admin.tokenVersion !== version) return null;
     const view = await adminView(tx, admin);
     return { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: view.siteIds };
   });
@@ -47,25 +54,28 @@ export async function adminLogin(
 ): Promise<Result<{ token: string; admin: AdminView }>> {
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
-  if (!deps.loginLimiter.take(`email:${email}`, now.getTime()) || !deps.loginLimiter.take(`client:${input.clientKey}`, now.getTime())) {
-    deps.log.warn({ email, client: input.clientKey }, 'login rate limited');
+  // An email no admin can have (control characters, over 254 characters) is never a limiter key nor sent to the database.
+  const possible = email.length <= 254 && !hasControlChars(email) ? email : null;
+  const entry = enterLogin(deps.loginLimiter, input.clientKey, possible, now.getTime());
+  // The log names the email by a short digest: the string is the caller's, of any length.
+  if (entry.limited) {
+    deps.log.warn({ emailHash: emailTag(email), client: input.clientKey.slice(0, 64) }, 'login rate limited');
     return refuse(ErrorCode.RATE_LIMITED, 'Too many login attempts; try again later');
   }
-  // An email no admin can have (control characters, over 254 characters) is never sent to the database.
-  const admin = email.length <= 254 && !hasControlChars(email)
-    ? await readOnPlatform(em, (tx) => tx.findOne(Admin, { email }, { populate: ['passwordHash'] }))
-    : null;
+  if (entry.delayMs) await sleep(entry.delayMs);
+  const admin = possible ? await readOnPlatform(em, (tx) => tx.findOne(Admin, { email: possible }, { populate: ['passwordHash'] })) : null;
   // The same work and the same answer for an unknown email, a wrong password and a disabled admin.
   const valid = await verifyPassword(input.password, admin?.passwordHash ?? (await DECOY_HASH));
   if (!admin || !valid || admin.disabled) {
-    deps.log.info({ email }, 'login refused');
+    deps.log.info({ emailHash: emailTag(email) }, 'login refused');
     return refuse(ErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
   }
+  entry.succeeded();
   return onPlatform(em, async (tx) => {
     audit(tx, { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: [] }, now, {
       siteId: null, action: 'admin.login', entity: 'Admin', entityId: admin.id,
     });
-    const token = await deps.tokens.issue(admin.id, now);
+    const token = await deps.tokens.issue(admin.id, admin.tokenVersion, now);
     return ok({ token, admin: await adminView(tx, admin) });
   });
 }
@@ -118,13 +128,31 @@ export function setAdminSites(em: EntityManager, deps: DomainDeps, actor: AdminA
   });
 }
 
+/** Locked, so that concurrent bumps of its token version each count. */
+const lockedAdmin = (tx: EntityManager, adminId: string) =>
+  isUuid(adminId) ? tx.findOne(Admin, { id: adminId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : Promise.resolve(null);
+
 export function setAdminDisabled(em: EntityManager, deps: DomainDeps, actor: AdminActor, adminId: string, disabled: boolean) {
   return onPlatform<AdminView>(em, async (tx) => {
-    const admin = isUuid(adminId) ? await tx.findOne(Admin, { id: adminId }) : null;
+    const admin = await lockedAdmin(tx, adminId);
     if (!admin) return notFound('Admin', ['adminId']);
     if (admin.id === actor.adminId) return refuse(ErrorCode.VALIDATION, 'An admin cannot disable itself', ['adminId']);
+    // Disabling ends its sessions and re-enabling does not revive them: their tokens carry the old version.
+    if (admin.disabled !== disabled) admin.tokenVersion++;
     admin.disabled = disabled;
     audit(tx, actor, deps.clock.now(), { siteId: null, action: disabled ? 'admin.disable' : 'admin.enable', entity: 'Admin', entityId: adminId });
+    await tx.flush();
+    return ok(await adminView(tx, admin));
+  });
+}
+
+/** Ends every session of the calling admin: each token issued before it is refused from the next request on. */
+export function adminLogoutAll(em: EntityManager, deps: DomainDeps, actor: AdminActor) {
+  return onPlatform<AdminView>(em, async (tx) => {
+    const admin = await lockedAdmin(tx, actor.adminId);
+    if (!admin) return notFound('Admin');
+    admin.tokenVersion++;
+    audit(tx, actor, deps.clock.now(), { siteId: null, action: 'admin.logoutAll', entity: 'Admin', entityId: admin.id });
     await tx.flush();
     return ok(await adminView(tx, admin));
   });
