@@ -180,6 +180,8 @@ async function main() {
     SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
     WEB_CONCURRENCY: String(args.workers),
+    // The 32 virtual shoppers share one address: a per-client cart limit would throttle the load generator.
+    CART_RATE_LIMIT_PER_MINUTE: '1000000',
   };
   const serverLog = path.join(ROOT, '.data/bench-server.log');
   const serverPort = await freePort();
@@ -230,11 +232,13 @@ async function main() {
 
   // Baseline 2: one INSERT transaction per HTTP request, same database, same role, same pool size.
   await sql(db.url, `create table if not exists bench_raw_insert (id uuid primary key, at timestamptz not null, payload text not null); grant insert on bench_raw_insert to aegis_app`);
-  const { appRoleUrl } = require(path.join(DIST, 'db/orm.js')) as { appRoleUrl(u: string): string };
+  // The server's own request role (the owner keeps its name and password): the same role as the server's work.
+  const [role] = await sql<{ role_name: string; password: string }>(db.url, `select role_name, password from aegis_owner.request_role`);
+  const requestUrl = Object.assign(new URL(db.url), { username: role.role_name, password: role.password }).toString();
   const rawPort = await freePort();
   const raw = await spawnNode({
     args: [path.join(__dirname, 'raw-insert-server.js')],
-    env: { PATH: process.env.PATH, PG_URL: appRoleUrl(db.url), POOL_MAX: '20', PORT: String(rawPort) },
+    env: { PATH: process.env.PATH, PG_URL: requestUrl, POOL_MAX: '20', PORT: String(rawPort) },
     port: rawPort,
     logFile: path.join(ROOT, '.data/bench-raw-insert.log'),
     readyPath: '/healthz',

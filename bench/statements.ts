@@ -17,19 +17,19 @@ export interface StatementCounter {
   close(): Promise<void>;
 }
 
-/** pg_stat_statements in the bench database, filtered to the request role (aegis_app): the spawned server's SQL. */
+/** pg_stat_statements in the bench database, filtered to the request role (a member of aegis_app): the server's SQL. */
 export async function pgStatCounter(ownerUrl: string, serverUrl: string): Promise<StatementCounter> {
   const c = new Client({ connectionString: ownerUrl, statement_timeout: 10_000 });
   await c.connect();
   return {
-    source: 'pg_stat_statements (role aegis_app, bench database)',
+    source: 'pg_stat_statements (the request role, bench database)',
     url: serverUrl,
     reset: async () => void (await c.query('select pg_stat_statements_reset()')),
     read: async () =>
       (
         await c.query(
           `select query, calls::int from pg_stat_statements
-            where userid = (select oid from pg_roles where rolname = 'aegis_app')
+            where userid = (select oid from pg_roles where rolname = (select role_name from aegis_owner.request_role))
               and dbid = (select oid from pg_database where datname = current_database())
             order by calls desc, query`,
         )

@@ -7,8 +7,9 @@ if (!url) {
   console.error('usage: migrate-cli <postgres url> (or DATABASE_URL)');
   process.exit(2);
 }
-migrate(url).then(
-  (applied) => console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations'),
+migrate(url, { appPassword: process.env.DATABASE_APP_PASSWORD || undefined }).then(
+  ({ applied, requestRole }) =>
+    console.log(`${applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations'}; request role ${requestRole.role}`),
   (err) => {
     console.error(err);
     process.exit(1);

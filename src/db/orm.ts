@@ -1,13 +1,15 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { createHmac } from 'node:crypto';
 import { allEntities, SITE_FILTER, siteFilter } from '../entities';
 import { migrationsList } from '../migrations';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
-/** The role request work runs under: it owns no table and lacks BYPASSRLS, so row-level security binds it. */
+/**
+ * The NOLOGIN group role the migrations grant to. Request work logs in as this database's own member of it
+ * (src/db/request-role.ts): it owns no table and lacks BYPASSRLS, so row-level security binds it.
+ */
 export const APP_ROLE = 'aegis_app';
 
 export interface OrmOptions {
@@ -33,13 +35,4 @@ export function ormConfig(clientUrl: string, opts: OrmOptions = {}): Options<Pos
     logger: opts.onQuery ? (message: string) => opts.onQuery!(message) : () => undefined,
     colors: false,
   };
-}
-
-/** The request role's password: derived from the owner URL, so every process on one DATABASE_URL agrees on it. */
-export function appRoleUrl(ownerUrl: string): string {
-  const url = new URL(ownerUrl);
-  const password = createHmac('sha256', `aegis:${url.password}:${url.host}`).update(APP_ROLE).digest('base64url');
-  url.username = APP_ROLE;
-  url.password = password;
-  return url.toString();
 }

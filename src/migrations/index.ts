@@ -2,6 +2,9 @@ import { Migration20261127000000_initial } from './Migration20261127000000_initi
 import { Migration20261127010000_payment_failures } from './Migration20261127010000_payment_failures';
 import { Migration20261127020000_content } from './Migration20261127020000_content';
 import { Migration20261127030000_readiness } from './Migration20261127030000_readiness';
+import { Migration20261201000000_admin_token_version } from './Migration20261201000000_admin_token_version';
+import { Migration20261201010000_draft_expiry } from './Migration20261201010000_draft_expiry';
+import { Migration20261201020000_request_role } from './Migration20261201020000_request_role';
 
 /** Every committed migration, in order. Listed explicitly so the compiled build needs no file globbing. */
 export const migrationsList = [
@@ -9,4 +12,7 @@ export const migrationsList = [
   { name: 'Migration20261127010000_payment_failures', class: Migration20261127010000_payment_failures },
   { name: 'Migration20261127020000_content', class: Migration20261127020000_content },
   { name: 'Migration20261127030000_readiness', class: Migration20261127030000_readiness },
+  { name: 'Migration20261201000000_admin_token_version', class: Migration20261201000000_admin_token_version },
+  { name: 'Migration20261201010000_draft_expiry', class: Migration20261201010000_draft_expiry },
+  { name: 'Migration20261201020000_request_role', class: Migration20261201020000_request_role },
 ];

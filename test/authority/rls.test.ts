@@ -2,12 +2,14 @@ import { MikroORM } from '@mikro-orm/core';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
-import { APP_ROLE, appRoleUrl, ormConfig } from '../../src/db/orm';
+import { APP_ROLE, ormConfig } from '../../src/db/orm';
+import { requestRoleName } from '../../src/db/request-role';
 import { readInSite } from '../../src/domain/tx';
 import { Order, TENANT_ENTITIES } from '../../src/entities';
 import { startTestAegis, type TestAegis } from '../support/aegis';
-import { withDatabase } from '../support/databases';
+import { createTestDatabase, withDatabase } from '../support/databases';
 import { startFreshCluster } from '../support/fresh-cluster';
+import { requestRoleUrl } from '../support/sql';
 import { siteFixture, type SiteFixture } from '../support/two-sites';
 
 /** Row-level security, the request role and the ORM's site filter: the database's own tenancy layer. */
@@ -29,7 +31,7 @@ afterAll(async () => {
 });
 
 async function asAppRole<T>(work: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: appRoleUrl(t.dbUrl) });
+  const c = new Client({ connectionString: await requestRoleUrl(t.dbUrl) });
   await c.connect();
   try {
     return await work(c);
@@ -106,7 +108,7 @@ describe('row-level security', () => {
   });
 
   it('forgets the site at commit and at rollback: a pooled connection reused afterwards sees nothing', async () => {
-    const pool = new Pool({ connectionString: appRoleUrl(t.dbUrl), max: 1 });
+    const pool = new Pool({ connectionString: await requestRoleUrl(t.dbUrl), max: 1 });
     try {
       for (const end of ['commit', 'rollback']) {
         const c = await pool.connect();
@@ -130,24 +132,51 @@ describe('row-level security', () => {
 });
 
 describe('the request role', () => {
-  it('is not a superuser, lacks BYPASSRLS, and owns no table, sequence, function or schema', async () => {
-    const role = (await owner.query(`select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1`, [APP_ROLE])).rows[0];
-    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false });
-    const owned = await owner.query(
-      `select 'table ' || tablename from pg_tables where tableowner = $1
-       union all select 'class ' || relname from pg_class where relowner = (select oid from pg_roles where rolname = $1)
-       union all select 'function ' || proname from pg_proc where proowner = (select oid from pg_roles where rolname = $1)
-       union all select 'schema ' || nspname from pg_namespace where nspowner = (select oid from pg_roles where rolname = $1)`,
-      [APP_ROLE],
-    );
-    expect(owned.rows).toEqual([]);
+  const requestRole = () => requestRoleName(new URL(t.dbUrl).pathname.slice(1));
+
+  it('is not a superuser, lacks BYPASSRLS, and owns no table, sequence, function or schema (nor does its group aegis_app)', async () => {
+    for (const name of [requestRole(), APP_ROLE]) {
+      const role = (await owner.query(`select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1`, [name])).rows[0];
+      expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false });
+      const owned = await owner.query(
+        `select 'table ' || tablename from pg_tables where tableowner = $1
+         union all select 'class ' || relname from pg_class where relowner = (select oid from pg_roles where rolname = $1)
+         union all select 'function ' || proname from pg_proc where proowner = (select oid from pg_roles where rolname = $1)
+         union all select 'schema ' || nspname from pg_namespace where nspowner = (select oid from pg_roles where rolname = $1)`,
+        [name],
+      );
+      expect(owned.rows).toEqual([]);
+    }
     const current = await asAppRole(async (c) => (await c.query('select current_user as u')).rows[0].u);
-    expect(current).toBe(APP_ROLE);
+    expect(current).toBe(requestRole());
   });
 
-  it('is the role the server does request work under', async () => {
+  it("is the role the server does request work under: this database's own member of aegis_app, which cannot log in", async () => {
     const users = await t.aegis.db.orm.em.fork().execute<{ u: string }[]>('select current_user as u');
-    expect(users[0].u).toBe(APP_ROLE);
+    expect(users[0].u).toBe(requestRole());
+    const membership = await owner.query(
+      `select g.rolname as group, g.rolcanlogin as group_login, m.rolcanlogin as login from pg_auth_members a
+       join pg_roles g on g.oid = a.roleid join pg_roles m on m.oid = a.member where m.rolname = $1`,
+      [requestRole()],
+    );
+    expect(membership.rows).toEqual([{ group: APP_ROLE, group_login: false, login: true }]);
+  });
+
+  it("has CONNECT on its own database only, and cannot read the owner's record of its password", async () => {
+    const db = new URL(t.dbUrl).pathname.slice(1);
+    const grants = await owner.query(
+      `select r.rolname as grantee from pg_database d, aclexplode(d.datacl) a left join pg_roles r on r.oid = a.grantee
+       where d.datname = $1 and a.privilege_type = 'CONNECT' order by 1`,
+      [db],
+    );
+    // PUBLIC (grantee 0, no role) is gone; the owner keeps its own.
+    expect(grants.rows.map((r) => r.grantee)).toEqual(expect.arrayContaining([requestRole()]));
+    expect(grants.rows.map((r) => r.grantee)).not.toContain(null);
+    const other = new URL(await requestRoleUrl(t.dbUrl));
+    other.pathname = `/${process.env.AEGIS_TEST_TEMPLATE}`;
+    const elsewhere = new Client({ connectionString: other.toString() });
+    await expect(elsewhere.connect()).rejects.toThrow(/permission denied for database|not permitted to log in/);
+    await expect(asAppRole((c) => c.query('select password from aegis_owner.request_role'))).rejects.toThrow(/permission denied/);
   });
 });
 
@@ -195,9 +224,9 @@ describe('creating the request role', () => {
       expect(results.map((r) => (r.code === 0 ? 'ok' : r.stderr.slice(0, 300)))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
 
       for (const db of ['one', 'two']) {
-        const c = new Client({ connectionString: appRoleUrl(withDatabase(cluster.url, db)) });
+        const c = new Client({ connectionString: await requestRoleUrl(withDatabase(cluster.url, db)) });
         await c.connect();
-        expect((await c.query('select current_user as u')).rows[0].u).toBe(APP_ROLE);
+        expect((await c.query('select current_user as u')).rows[0].u).toBe(requestRoleName(db));
         expect(Number((await c.query('select count(*) from orders')).rows[0].count)).toBe(0);
         await c.end();
       }
@@ -210,4 +239,60 @@ describe('creating the request role', () => {
       await cluster.stop();
     }
   }, 120_000);
+});
+
+describe('each database its own request role', () => {
+  const cli = path.join(__dirname, '..', '..', 'dist', 'db', 'migrate-cli.js');
+  /** `node dist/db/migrate-cli.js`, as a deployment's start does it (MikroORM stays out of Jest's realm). */
+  const migrate = (url: string, env: NodeJS.ProcessEnv = {}) =>
+    new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, [cli, url], { env: { PATH: process.env.PATH, ...env } }, (err, _out, stderr) => (err ? reject(new Error(stderr)) : resolve())),
+    );
+  const canLogin = async (url: string) => {
+    const c = new Client({ connectionString: url });
+    try {
+      await c.connect();
+      return (await c.query('select current_user as u')).rows[0].u as string;
+    } catch (err) {
+      return `refused: ${(err as Error).message}`;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
+  const passwordHash = (role: string) => owner.query(`select rolpassword from pg_authid where rolname = $1`, [role]).then((r) => r.rows[0].rolpassword as string);
+
+  it('keeps its password across starts, takes DATABASE_APP_PASSWORD when given, and two deployments on one cluster stay apart', async () => {
+    const one = await createTestDatabase();
+    const two = await createTestDatabase();
+    try {
+      await migrate(one.url);
+      const first = await requestRoleUrl(one.url);
+      const role = new URL(first).username;
+      expect(role).toBe(requestRoleName(new URL(one.url).pathname.slice(1)));
+      const before = await passwordHash(role);
+      await migrate(one.url);
+      expect(await requestRoleUrl(one.url)).toBe(first);
+      expect(await passwordHash(role)).toBe(before); // not reset on every start
+
+      await migrate(two.url);
+      const second = await requestRoleUrl(two.url);
+      expect(new URL(second).username).not.toBe(role);
+      expect(await canLogin(first)).toBe(role);
+      expect(await canLogin(second)).toBe(new URL(second).username);
+      // One deployment's role cannot even connect to the other's database.
+      const crossed = new URL(first);
+      crossed.pathname = new URL(two.url).pathname;
+      expect(await canLogin(crossed.toString())).toMatch(/^refused: permission denied for database/);
+
+      await migrate(one.url, { DATABASE_APP_PASSWORD: 'chosen-request-role-password-0123' });
+      const chosen = new URL(await requestRoleUrl(one.url));
+      expect(chosen.password).toBe('chosen-request-role-password-0123');
+      expect(await passwordHash(role)).not.toBe(before);
+      expect(await canLogin(chosen.toString())).toBe(role);
+      expect(await canLogin(second)).toBe(new URL(second).username);
+    } finally {
+      await one.drop();
+      await two.drop();
+    }
+  }, 60_000);
 });

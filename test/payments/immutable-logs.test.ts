@@ -1,8 +1,8 @@
-import { appRoleUrl } from '../../src/db/orm';
 import { ok } from '../../src/domain/errors';
 import { inSite } from '../../src/domain/tx';
 import { AuditEntry, PaymentFailure } from '../../src/entities';
 import { startTestAegis, type TestAegis } from '../support/aegis';
+import { requestRoleUrl } from '../support/sql';
 import { failedOrder, sql } from './support';
 
 let t: TestAegis;
@@ -53,7 +53,7 @@ describe.each(TABLES)('$table is append-only', ({ table, entity }) => {
 
   it('refuses UPDATE, DELETE and TRUNCATE through raw SQL, as the request role and as the owner', async () => {
     const before = await fingerprint(table);
-    for (const url of [appRoleUrl(t.dbUrl), t.dbUrl]) {
+    for (const url of [await requestRoleUrl(t.dbUrl), t.dbUrl]) {
       await expect(sql(url, `update ${table} set reason = 'rewritten'`)).rejects.toThrow(/permission denied|append-only/);
       await expect(sql(url, `delete from ${table}`)).rejects.toThrow(/permission denied|append-only/);
       await expect(sql(url, `truncate ${table}`)).rejects.toThrow(/permission denied|append-only/);

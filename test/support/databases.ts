@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { requestRoleName } from '../../src/db/request-role-name';
 
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -34,6 +35,11 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   }
   return {
     url: withDatabase(process.env.AEGIS_TEST_SERVER_URL!, name),
-    drop: () => onServer((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    // The database's request role goes with it: roles are cluster-wide and would pile up on a shared server.
+    drop: () =>
+      onServer(async (c) => {
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.query(`drop role if exists ${requestRoleName(name)}`);
+      }),
   };
 }

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
+import { requestRoleName } from '../../src/db/request-role-name';
 import { embeddedDir } from './global-setup';
 
 export default async function globalTeardown() {
@@ -14,6 +15,7 @@ export default async function globalTeardown() {
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${template} with (force)`);
+    await admin.query(`drop role if exists ${requestRoleName(template)}`);
     await admin.end();
   }
 }
