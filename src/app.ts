@@ -8,11 +8,15 @@ import type Stripe from 'stripe';
 import { buildContext, type Context } from './context';
 import type { Orm } from './db/orm';
 import type { DomainDeps } from './domain/deps';
+import { assertListsSized, queryCostLimit } from './graphql-limits/query-cost';
+import { MAX_COST } from './graphql-limits/cost-table';
 import { Drain } from './http/drain';
 import { httpMetrics, metricsEndpoint, routeName } from './http/http-metrics';
+import { jsonErrors } from './http/json-errors';
 import { operationMetrics } from './http/operation-metrics';
 import { requestId, requestIdOf } from './http/request-id';
 import { requestLog } from './http/request-log';
+import { responseSizeGuard } from './http/response-size';
 import { stripeWebhookRouter } from './http/stripe-webhook';
 import type { AegisMetrics } from './metrics/registry';
 import { migrationsList } from './migrations';
@@ -31,7 +35,7 @@ export interface AppOptions {
 }
 
 /** CONTRACT's query limits (README "Security model"). */
-export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxCost: 5000, maxDirectives: 20 } as const;
+export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxCost: MAX_COST, maxDirectives: 20 } as const;
 
 /** Wiring only: Express, Apollo with limits and shield, the gateway webhook, health, metrics; `drain` for shutdown. */
 export async function createApp(opts: AppOptions) {
@@ -41,14 +45,16 @@ export async function createApp(opts: AppOptions) {
     maxAliases: { n: QUERY_LIMITS.maxAliases },
     // Tokens are limited by graphql-js's own parser (parseOptions below): armor's plugin throws from parsing, which Apollo answers 500.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    // Ours instead (src/graphql-limits): armor's counts a list as one item.
+    costLimit: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
     blockFieldSuggestion: { enabled: opts.production },
   }).protect();
+  assertListsSized(buildGraphQLSchema());
   const apollo = new ApolloServer<Context>({
     schema: applyMiddleware(buildGraphQLSchema(), permissions()),
     // No landing page: Apollo's loads its sandbox from a CDN. A browser's GET /graphql gets a JSON 400 (Apollo's CSRF guard).
-    plugins: [...armor.plugins, requestLog(), operationMetrics(metrics), ApolloServerPluginLandingPageDisabled()],
+    plugins: [...armor.plugins, queryCostLimit<Context>(), requestLog(), operationMetrics(metrics), ApolloServerPluginLandingPageDisabled()],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     allowBatchedHttpRequests: false,
@@ -91,6 +97,7 @@ export async function createApp(opts: AppOptions) {
     '/graphql',
     routeName('/graphql'),
     express.json({ limit: '1mb' }),
+    responseSizeGuard(deps.log),
     expressMiddleware(apollo, {
       context: ({ req, res }) =>
         buildContext(orm, deps, {
@@ -106,5 +113,8 @@ export async function createApp(opts: AppOptions) {
     if (!err.status || err.status >= 500 || !err.expose) return next(err);
     res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
   });
+  // Every route is above: anything else is a JSON 404, like the other answers, not Express's HTML page.
+  app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found', code: 'NOT_FOUND' }));
+  app.use(jsonErrors(deps.log));
   return { app, apollo, drain };
 }

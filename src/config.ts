@@ -15,6 +15,8 @@ export interface Config {
   trustProxy?: string;
   dataDir: string;
   databaseUrl?: string;
+  /** The request role's password; unset: a random one the owner keeps in the database. */
+  databaseAppPassword?: string;
   jwtSecret: string;
   tokenTtlSeconds: number;
   superAdmin: { email: string; password?: string };
@@ -36,6 +38,10 @@ export interface Config {
   alertRateLimit: { max: number; windowMs: number };
   /** When the order expiry job runs (cron, UTC); `off` schedules nothing (the job can still be triggered). */
   expiryJobCron: string;
+  /** A DRAFT cart untouched this long is expired by the same job. */
+  draftCartTtlDays: number;
+  /** createCart calls per client per minute. */
+  cartRateLimitPerMinute: number;
   logLevel: string;
   /** `json` (default): one JSON object per line on stdout; `pretty`: human lines for a terminal (src/logger.ts reads it). */
   logFormat: 'json' | 'pretty';
@@ -59,6 +65,15 @@ function keptSecret(dataDir: string, name: string, make: () => string): string {
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
   return secrets[name];
+}
+
+/** An HS256 key shorter than its hash (`changeme`) can be found offline from any one token, and every token forged. */
+function tokenKey(secret: string, production: boolean): string {
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (production && bytes < 32) {
+    throw new StartError(`JWT_SECRET must be at least 32 bytes when NODE_ENV=production (got ${bytes}): set a random one in the environment, e.g. from \`openssl rand -base64 32\`.`);
+  }
+  return secret;
 }
 
 function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -93,7 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY || undefined,
     dataDir,
     databaseUrl: env.DATABASE_URL || (production ? required('DATABASE_URL') : undefined),
-    jwtSecret: secret('JWT_SECRET', () => randomBytes(32).toString('base64url')),
+    databaseAppPassword: env.DATABASE_APP_PASSWORD || undefined,
+    jwtSecret: tokenKey(secret('JWT_SECRET', () => randomBytes(32).toString('base64url')), production),
     tokenTtlSeconds: positiveInt('TOKEN_TTL_SECONDS', 8 * 3600, env),
     superAdmin: { email: env.SUPER_ADMIN_EMAIL || 'admin@aegis.local', password: env.SUPER_ADMIN_PASSWORD || undefined },
     stripe: {
@@ -113,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
     alertRateLimit: { max: positiveInt('ALERT_MAX_PER_WINDOW', 10, env), windowMs: positiveInt('ALERT_WINDOW_SECONDS', 60, env) * 1000 },
     expiryJobCron: env.EXPIRY_JOB_CRON || '* * * * *',
+    draftCartTtlDays: positiveInt('DRAFT_CART_TTL_DAYS', 30, env),
+    cartRateLimitPerMinute: positiveInt('CART_RATE_LIMIT_PER_MINUTE', 60, env),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     logFormat: logFormat(env.LOG_FORMAT || 'json'),
     metricsToken: env.METRICS_TOKEN || undefined,

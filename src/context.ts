@@ -38,8 +38,8 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
   let authFailed = false;
   if (req.authorization !== undefined) {
     const [scheme, token] = req.authorization.split(' ');
-    const adminId = scheme === 'Bearer' && token ? await deps.tokens.verify(token, deps.clock.now()) : null;
-    admin = adminId ? await loadAdminActor(em, adminId) : null;
+    const claims = scheme === 'Bearer' && token ? await deps.tokens.verify(token, deps.clock.now()) : null;
+    admin = claims ? await loadAdminActor(em, claims) : null;
     authFailed = !admin;
   }
   const cartToken = req.cartToken?.trim();

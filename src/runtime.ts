@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/database';
 import { systemClock, type Clock } from './domain/clock';
 import type { DomainDeps, Faults } from './domain/deps';
 import { reportMetrics } from './domain/metrics';
+import { LOGIN_LIMITS } from './domain/identity/login-limits';
 import { RateLimiter } from './domain/identity/rate-limiter';
 import { TokenService } from './domain/identity/tokens';
 import { validateTransitions } from './domain/order/transitions';
@@ -71,7 +72,10 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     last = performance.now();
   };
   validateTransitions();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, onQuery: opts.onQuery, onPhase: phase });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, appPassword: config.databaseAppPassword, dataDir: config.dataDir, onQuery: opts.onQuery, onPhase: phase });
+  if (!db.requestRole.connectRestricted) {
+    logger.warn({ role: db.requestRole.role }, 'the owner may not restrict CONNECT on this database: other roles of the cluster may still connect to it');
+  }
   // No Stripe key outside production: the offline payment sandbox, reached by the same adapter over HTTP.
   const sandbox = config.stripe.sandbox
     ? await startStripeSandbox({ port: config.stripe.sandbox.port, log: sandboxLog }).catch(async (err) => {
@@ -92,7 +96,8 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     gateway: new MeteredGateway(new StripeGateway(stripe, { publishableKey: config.stripe.publishableKey ?? null, sandboxUrl: config.production ? null : (apiBase ?? null) }), metrics),
     advisor: new MeteredAdvisor(new OpenAIAdvisor(config.openai), metrics),
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
-    loginLimiter: new RateLimiter(10, 15 * 60 * 1000),
+    loginLimiter: new RateLimiter(LOGIN_LIMITS.perClient, LOGIN_LIMITS.windowMs),
+    cartLimiter: new RateLimiter(config.cartRateLimitPerMinute, 60 * 1000),
     log: logger,
     alerts,
     faults: opts.faults ?? {},
@@ -101,7 +106,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
   try {
     const bootstrap = await bootstrapAdmin(db.orm.em.fork(), deps, config.dataDir, config.superAdmin);
     phase('bootstrapAdmin');
-    const started = await startJobs({ ownerUrl: db.ownerUrl, orm: db.orm, deps, cron: config.expiryJobCron });
+    const started = await startJobs({ ownerUrl: db.ownerUrl, orm: db.orm, deps, cron: config.expiryJobCron, policy: { draftTtlMs: config.draftCartTtlDays * 24 * 3600 * 1000 } });
     jobs = started;
     phase('jobs');
     const { app, apollo, drain } = await createApp({

@@ -79,7 +79,7 @@ async function supervise(config: Config) {
     ? undefined
     : await loadEmbedded().startEmbeddedPostgres(path.join(config.dataDir, 'pg'));
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  await migrate(databaseUrl);
+  await migrate(databaseUrl, { appPassword: config.databaseAppPassword });
   // One sandbox for all workers: they reach it as a configured Stripe API base; it delivers to the shared port.
   const sandbox = config.stripe.sandbox ? await startStripeSandbox({ port: config.stripe.sandbox.port, log: sandboxLog }) : undefined;
   sandbox?.setWebhook(`http://127.0.0.1:${config.port}/webhooks/stripe`, config.stripe.webhookSecret);

@@ -22,6 +22,8 @@ export interface DomainDeps {
   advisor: ContentAdvisor;
   tokens: TokenService;
   loginLimiter: RateLimiter;
+  /** Carts a client may create per window: a cart is a row, and creating them must not fill the database. */
+  cartLimiter: RateLimiter;
   log: Logger;
   /** The pluggable notifier: every failure an operator must hear about. */
   alerts: Alerts;

@@ -1,8 +1,11 @@
 import { ErrorCode, type UserError } from './errors';
 
-/** Control characters other than tab and newline: never legitimate content here (and PostgreSQL refuses NUL). */
+/** Control characters other than tab, newline and carriage return: never legitimate content here (and PostgreSQL refuses NUL). */
 // eslint-disable-next-line no-control-regex
 export const hasControlChars = (s: string): boolean => /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
+
+/** A UTF-16 surrogate without its pair: not text. PostgreSQL's jsonb refuses it, and text columns store U+FFFD instead. */
+export const hasLoneSurrogate = (s: string): boolean => /\p{Cs}/u.test(s);
 
 /** Collects VALIDATION errors for a command's input; CONTRACT's input bounds live here. */
 export class Validator {
@@ -18,6 +21,7 @@ export class Validator {
     const v = (value ?? '').trim();
     if (!v) return optional ? null : (this.fail(field, `${field.join('.')} is required`) ?? '');
     if (hasControlChars(v)) return this.fail(field, `${field.join('.')} contains control characters`) ?? '';
+    if (hasLoneSurrogate(v)) return this.fail(field, `${field.join('.')} contains an unpaired UTF-16 surrogate`) ?? '';
     if (v.length > max) return this.fail(field, `${field.join('.')} is longer than ${max} characters`) ?? '';
     return v;
   }

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { DomainDeps } from '../domain/deps';
 import { applyPaymentEvent, type PaymentEventOutcome } from '../domain/order/commands/apply-payment-event';
 import type { Orm } from '../db/orm';
-import { SignatureError, verifyStripeEvent } from '../integrations/stripe/webhook';
+import { MalformedEventError, SignatureError, verifyStripeEvent } from '../integrations/stripe/webhook';
 import { requestLogger, type RequestLogContext } from '../logger';
 import type { AegisMetrics, WebhookOutcome } from '../metrics/registry';
 import { requestIdOf } from './request-id';
@@ -20,8 +20,9 @@ const COUNTED_AS: Record<PaymentEventOutcome, WebhookOutcome> = {
 /**
  * POST /webhooks/stripe. The integration layer verifies the signature before anything of the body is read;
  * the verified, typed event then goes to the Commerce Engine, which records it and applies it in one
- * transaction. Bad signature: 400, nothing written. Duplicate or unhandled: 200. A fault: 500, so the gateway
- * delivers again. Its lines, the domain's included, carry the request id and the site the event names.
+ * transaction. Bad signature, or a signed event without the fields read: 400, nothing written. Duplicate or
+ * unhandled: 200. A fault: 500, so the gateway delivers again. Every answer is JSON. Its lines, the domain's
+ * included, carry the request id and the site the event names.
  */
 export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, webhookSecret: string, metrics: AegisMetrics): Router {
   const router = express.Router();
@@ -33,6 +34,11 @@ export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, 
     try {
       event = verifyStripeEvent(stripe, body, req.header('stripe-signature'), webhookSecret);
     } catch (err) {
+      if (err instanceof MalformedEventError) {
+        log.error({ reason: err.message, ip: req.ip }, 'gateway webhook refused: a signed event without the fields Aegis reads');
+        res.status(400).json({ error: 'malformed event', code: 'MALFORMED_EVENT' });
+        return;
+      }
       if (!(err instanceof SignatureError)) throw err;
       const fields = { reason: err.message, ip: req.ip };
       log.error(fields, 'gateway webhook signature rejected');

@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Orm } from '../db/orm';
 import type { DomainDeps } from '../domain/deps';
-import { expireOrders } from '../domain/order/commands/expire-orders';
+import { expireOrders, type ExpiryPolicy } from '../domain/order/commands/expire-orders';
 
 export const EXPIRE_ORDERS_QUEUE = 'expire-orders';
 /** pg-boss keeps its tables in its own schema, created by pg-boss itself with the owner's connection. */
@@ -19,7 +19,7 @@ export interface Jobs {
  * lets at most one run be active at a time across all processes. The work itself runs as the request role, site by
  * site, and locks every order it expires, so even an overlapping run could not expire an order twice.
  */
-export async function startJobs(opts: { ownerUrl: string; orm: Orm; deps: DomainDeps; cron: string }): Promise<Jobs> {
+export async function startJobs(opts: { ownerUrl: string; orm: Orm; deps: DomainDeps; cron: string; policy: ExpiryPolicy }): Promise<Jobs> {
   const { deps } = opts;
   const boss = new PgBoss({ connectionString: opts.ownerUrl, schema: JOB_SCHEMA, max: 4, application_name: 'aegis-jobs' });
   let stopping = false;
@@ -33,7 +33,7 @@ export async function startJobs(opts: { ownerUrl: string; orm: Orm; deps: Domain
   try {
     await retryOnDeadlock(() => boss.createQueue(EXPIRE_ORDERS_QUEUE, { name: EXPIRE_ORDERS_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 15 * 60 }));
     if (opts.cron !== 'off') await retryOnDeadlock(() => boss.schedule(EXPIRE_ORDERS_QUEUE, opts.cron, {}, { tz: 'UTC' }));
-    const workerId = await boss.work(EXPIRE_ORDERS_QUEUE, async ([job]) => runExpiry(opts.orm, deps, job.id));
+    const workerId = await boss.work(EXPIRE_ORDERS_QUEUE, async ([job]) => runExpiry(opts.orm, deps, opts.policy, job.id));
     return {
       async triggerExpiry() {
         const id = await boss.send(EXPIRE_ORDERS_QUEUE, {});
@@ -64,10 +64,10 @@ async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** One run; a failure (of the run, or of some orders in it) is alerted and fails the job, so pg-boss records it. */
-async function runExpiry(orm: Orm, deps: DomainDeps, jobId: string) {
+async function runExpiry(orm: Orm, deps: DomainDeps, policy: ExpiryPolicy, jobId: string) {
   let failure: string;
   try {
-    const sweep = await expireOrders(orm.em.fork(), deps);
+    const sweep = await expireOrders(orm.em.fork(), deps, policy);
     deps.log.info({ jobId, ...sweep }, 'order expiry run done');
     if (!sweep.failed) return sweep;
     failure = `${sweep.failed} order(s) could not be expired (${sweep.expired} expired)`;

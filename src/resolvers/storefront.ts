@@ -47,7 +47,7 @@ export class StorefrontResolver {
 
   @Mutation(() => CreateCartPayload)
   async createCart(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<CreateCartPayload> {
-    const result = await createCart(ctx.em, ctx.deps, siteId);
+    const result = await createCart(ctx.em, ctx.deps, { siteId, clientKey: ctx.clientKey });
     return result.ok
       ? { cartToken: result.value.cartToken, order: toOrder(result.value.order), userErrors: [] }
       : { cartToken: null, order: null, userErrors: result.errors };

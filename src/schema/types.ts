@@ -149,6 +149,7 @@ export class ContentVersion {
   @Field(() => Date) createdAt!: Date;
 }
 
+/** ContentItem's scalar fields and current version; `versions` is a paged field resolver (src/resolvers/content.ts). */
 @ObjectType()
 export class ContentItem {
   @Field(() => ID) id!: string;
@@ -156,7 +157,6 @@ export class ContentItem {
   @Field(() => String) slug!: string;
   @Field(() => String) title!: string;
   @Field(() => ContentVersion) currentVersion!: ContentVersion;
-  @Field(() => [ContentVersion]) versions!: ContentVersion[];
 }
 
 @ObjectType()

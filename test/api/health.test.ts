@@ -40,3 +40,12 @@ describe('GET /graphql from a browser', () => {
     expect(JSON.parse(text).errors).toEqual([expect.objectContaining({ message: expect.stringContaining('Cross-Site Request Forgery'), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) })]);
   });
 });
+
+describe('an unknown route', () => {
+  it('answers a JSON 404, not an HTML page', async () => {
+    const res = await fetch(`${t.aegis.url}/no/such/page`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await res.json()).toEqual({ error: 'not found', code: 'NOT_FOUND' });
+  });
+});

@@ -43,10 +43,11 @@ const text = fc.oneof(naughty, fc.string({ maxLength: 300 }), fc.string({ unit: 
 const id = (...known: (() => string)[]) => fc.oneof(text, fc.uuid(), ...known.map((k) => fc.constant(null).map(() => k())));
 const int = fc.oneof(fc.integer({ min: -INT_MAX - 1, max: INT_MAX }), fc.constantFrom(-1, 0, 1, 999, 1000, 1001, 100_000_000, 100_000_001, INT_MAX), fc.integer({ min: -5, max: 1005 }));
 
-/** CONTRACT's bounded string: trimmed, 1..max characters, no control characters. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** CONTRACT's bounded string: trimmed, 1..max characters, no control characters, no lone surrogate. */
 const inBounds = (s: string, max: number) => {
   const v = s.trim();
-  return v.length > 0 && v.length <= max && !CONTROL.test(v);
+  return v.length > 0 && v.length <= max && !CONTROL.test(v) && !LONE_SURROGATE.test(v);
 };
 
 interface Outcome {
@@ -213,6 +214,142 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
         await attempt(`mutation($s:ID!,$id:ID!,$r:String!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:$r){ suggestion{ id } ${UE} } }`, { s: siteId, id: someId, r: body }, 'rejectSuggestion', asSuper());
       }),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe('the bounds an outside probe found missing', () => {
+  const LONE = ['\ud800', 'ok\udfffok', 'a\ud800\ud800b', '\udfff\ud800'];
+  // With this run's token: the one flows.ts caches has expired (the adminLogin property moved the clock).
+  const newSite = async (name: string) =>
+    (await t.gql(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } } }`, { i: { name, currency: 'EUR' } }, asSuper())).data.createSite.site.id as string;
+  const newProduct = async (sku: string, priceMinor: number) =>
+    (await t.gql(`mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } } }`, { s: siteId, i: { sku, name: sku, priceMinor } }, asSuper())).data.createProduct.product.id as string;
+
+  it('refuses a lone UTF-16 surrogate with VALIDATION in every user string, writing nothing', async () => {
+    const aiSite = await newSite('Surrogates');
+    await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s,enabled:true){ site{ id } } }`, { s: aiSite }, asSuper());
+    const item = await t.gql(
+      `mutation($s:ID!,$i:CreateContentItemInput!){ createContentItem(siteId:$s,input:$i){ contentItem{ id } } }`,
+      { s: aiSite, i: { slug: 'surrogates', title: 'Title', body: 'Body' } }, asSuper(),
+    );
+    const itemId = item.data.createContentItem.contentItem.id;
+    const suggestion = await t.gql(`mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"Shorter"){ suggestion{ id } } }`, { s: aiSite, c: itemId }, asSuper());
+    const suggestionId = suggestion.data.requestSuggestion.suggestion.id;
+    const address = { name: 'Ada', line1: '1 Way', line2: 'Flat 2', city: 'London', postalCode: 'N1', country: 'GB' };
+
+    // [mutation, variables with the bad string at `bad`, payload field, the field VALIDATION must name, headers]
+    const cases: [string, (bad: string) => Record<string, unknown>, string, string[], () => Promise<Headers>][] = [
+      [`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } ${UE} } }`, (b) => ({ i: { name: b, currency: 'EUR' } }), 'createSite', ['input', 'name'], async () => asSuper()],
+      [`mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } ${UE} } }`, (b) => ({ s: siteId, i: { sku: 'S-1', name: b, priceMinor: 1 } }), 'createProduct', ['input', 'name'], async () => asSuper()],
+      [`mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } ${UE} } }`, (b) => ({ s: siteId, i: { sku: `S-${b}`, name: 'N', priceMinor: 1 } }), 'createProduct', ['input', 'sku'], async () => asSuper()],
+      [`mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } ${UE} } }`, (b) => ({ i: { email: `x${b}@example.com`, password: 'long-enough-password', siteIds: [] } }), 'createSiteAdmin', ['input', 'email'], async () => asSuper()],
+      ...(['name', 'line1', 'line2', 'city', 'postalCode'] as const).map((k): (typeof cases)[number] => [
+        `mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id } ${UE} } }`,
+        (b) => ({ s: siteId, i: { email: 'ada@example.com', shippingAddress: { ...address, [k]: `${address[k]}${b}` }, billingAddress: address } }),
+        'setCheckoutDetails', ['input', 'shippingAddress', k], async () => ({ cartToken: await newCart() }),
+      ]),
+      [`mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id } ${UE} } }`, (b) => ({ s: siteId, i: { email: `ada${b}@example.com`, shippingAddress: address, billingAddress: address } }), 'setCheckoutDetails', ['input', 'email'], async () => ({ cartToken: await newCart() })],
+      ...(['slug', 'title', 'body'] as const).map((k): (typeof cases)[number] => [
+        `mutation($s:ID!,$i:CreateContentItemInput!){ createContentItem(siteId:$s,input:$i){ contentItem{ id } ${UE} } }`,
+        (b) => ({ s: siteId, i: { slug: 'page-x', title: 'T', body: 'B', [k]: `page${b}` } }), 'createContentItem', ['input', k], async () => asSuper(),
+      ]),
+      [`mutation($s:ID!,$c:ID!,$b:String!){ reviseContent(siteId:$s,contentItemId:$c,body:$b){ contentItem{ id } ${UE} } }`, (b) => ({ s: aiSite, c: itemId, b: `Body ${b}` }), 'reviseContent', ['body'], async () => asSuper()],
+      [`mutation($s:ID!,$c:ID!,$i:String!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:$i){ suggestion{ id } ${UE} } }`, (b) => ({ s: aiSite, c: itemId, i: `Shorter ${b}` }), 'requestSuggestion', ['instruction'], async () => asSuper()],
+      [`mutation($s:ID!,$id:ID!,$r:String!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:$r){ suggestion{ id } ${UE} } }`, (b) => ({ s: aiSite, id: suggestionId, r: `No ${b}` }), 'rejectSuggestion', ['reason'], async () => asSuper()],
+    ];
+    for (const [doc, vars, field, named, headers] of cases) {
+      for (const bad of LONE) {
+        const o = await attempt(doc, vars(bad), field, await headers());
+        expect([field, named, o.errors]).toEqual([field, named, [expect.objectContaining({ code: 'VALIDATION', field: named })]]);
+      }
+    }
+    // Paired surrogates (an emoji) are text like any other.
+    const emoji = await attempt(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ name } ${UE} } }`, { i: { name: 'Tea 🍵 shop', currency: 'EUR' } }, 'createSite', asSuper());
+    expect(emoji.payload.site.name).toBe('Tea 🍵 shop');
+  });
+
+  it('bounds the order total in updateCartLine exactly as in addToCart (VALIDATION, never an integer overflow)', async () => {
+    const big = await newProduct(`BIG-${Date.now()}`, 100_000_000);
+    const cartToken = await newCart();
+    const update = (lineId: string, q: number) =>
+      attempt(`mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ totalMinor } ${UE} } }`, { s: siteId, l: lineId, q }, 'updateCartLine', { cartToken });
+    const add = (p: string, q: number) =>
+      attempt(`mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ totalMinor lines{ id } } ${UE} } }`, { s: siteId, p, q }, 'addToCart', { cartToken });
+
+    const first = await add(big, 1);
+    const lineId = first.payload.order.lines[0].id;
+    expect((await update(lineId, 21)).payload.order.totalMinor).toBe(2_100_000_000);
+    const over = await update(lineId, 22);
+    expect(over.errors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['quantity'] })]);
+    expect((await add(big, 1)).errors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['quantity'] })]);
+    // The bound is on the whole order: a second line can push it over too, and lowering a line is always fine.
+    expect((await add(productId, 1)).payload.order.totalMinor).toBe(2_100_000_999);
+    expect((await update(lineId, 21)).payload.order.totalMinor).toBe(2_100_000_999);
+    expect((await update(lineId, 20)).payload.order.totalMinor).toBe(2_000_000_999);
+  });
+
+  it('updateCartLine with big prices: any quantities answer a total that fits in Int or VALIDATION', async () => {
+    const big = await newProduct(`HUGE-${Date.now()}`, 100_000_000);
+    const cartToken = await newCart();
+    await addToCart(t, cartToken, siteId, big, 1);
+    const all: { id: string; unitPriceMinor: number; quantity: number }[] = (await addToCart(t, cartToken, siteId, productId, 1)).data.addToCart.order.lines;
+    const quantities = new Map(all.map((l) => [l.id, l.quantity]));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...all), fc.integer({ min: 1, max: 1000 }), async (line, q) => {
+        const o = await attempt(`mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ totalMinor } ${UE} } }`, { s: siteId, l: line.id, q }, 'updateCartLine', { cartToken });
+        const wanted = all.reduce((sum, l) => sum + (l.id === line.id ? q : quantities.get(l.id)!) * l.unitPriceMinor, 0);
+        if (wanted > INT_MAX) expect(o.errors.map((e) => e.code)).toEqual(['VALIDATION']);
+        else {
+          expect(o.payload.order.totalMinor).toBe(wanted);
+          quantities.set(line.id, q);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('answers an empty connection for a cursor that is not a valid, in-range timestamp and uuid', async () => {
+    const uuid = '0190c0de-0000-7000-8000-000000000001';
+    const enc = (s: string) => Buffer.from(s).toString('base64url');
+    const bad = [
+      `99999|${uuid}`, `+275760-09-13T00:00:00.000Z|${uuid}`, `-271821-04-20T00:00:00.000Z|${uuid}`, `+010000-01-01T00:00:00.000Z|${uuid}`,
+      `-000001-01-01T00:00:00.000Z|${uuid}`, `2026-13-01T00:00:00.000Z|${uuid}`, `2026-01-01T00:00:00.000Z|not-a-uuid`, `2026-01-01T00:00:00.000Z`,
+      `0000-01-01T00:00:00.000Z|${uuid}`, `1e20|${uuid}`, `${'9'.repeat(400)}|${uuid}`, `\u0000|${uuid}`,
+    ].map(enc);
+    const queries = [
+      ['products', `query($s:ID!,$a:String){ products(siteId:$s,after:$a){ edges{ cursor } pageInfo{ hasNextPage endCursor } } }`, {}],
+      ['orders', `query($s:ID!,$a:String){ orders(siteId:$s,after:$a){ edges{ cursor } pageInfo{ hasNextPage endCursor } } }`, asSuper()],
+      ['auditLog', `query($s:ID!,$a:String){ auditLog(siteId:$s,after:$a){ edges{ cursor } pageInfo{ hasNextPage endCursor } } }`, asSuper()],
+    ] as const;
+    const empty = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    for (const [field, doc, headers] of queries) {
+      for (const after of [...bad, 'not base64 at all', '|||', '']) {
+        const r = await t.gql(doc, { s: siteId, a: after }, headers);
+        expect([field, after, r.errors ?? [], r.data?.[field]]).toEqual([field, after, [], after === '' ? expect.anything() : empty]);
+      }
+      // In range, at the ends: the far past pages from the first row, the far future after the last.
+      const past = await t.gql(doc, { s: siteId, a: enc(`0001-01-01T00:00:00.000Z|${uuid}`) }, headers);
+      expect([field, past.errors ?? [], past.data?.[field]?.edges.length > 0]).toEqual([field, [], true]);
+      const future = await t.gql(doc, { s: siteId, a: enc(`9999-12-31T23:59:59.999Z|${uuid}`) }, headers);
+      expect([field, future.errors ?? [], future.data?.[field]]).toEqual([field, [], empty]);
+    }
+  });
+
+  it('any cursor at all: never an internal error (fast-check)', async () => {
+    const date = fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true });
+    const cursor = fc.oneof(
+      text,
+      fc.tuple(date, fc.uuid()).map(([d, u]) => Buffer.from(`${d.toISOString()}|${u}`).toString('base64url')),
+      fc.tuple(text, fc.uuid()).map(([s, u]) => Buffer.from(`${s}|${u}`).toString('base64url')),
+    );
+    await fc.assert(
+      fc.asyncProperty(cursor, fc.constantFrom('products', 'orders', 'auditLog'), async (after, field) => {
+        const r = await t.gql(`query($s:ID!,$a:String){ ${field}(siteId:$s,after:$a){ edges{ cursor } } }`, { s: siteId, a: after }, asSuper());
+        expect(r.status).toBeLessThan(500);
+        expect(r.errors ?? []).toEqual([]);
+      }),
+      RUNS,
     );
   });
 });

@@ -16,6 +16,7 @@ afterAll(() => t.close());
 beforeEach(() => {
   t.openai.mode = 'ok';
   t.openai.content = (_req, call) => `Suggested body number ${call}.`;
+  t.openai.model = undefined;
 });
 
 async function aiSiteWithItem(body = 'The original body.') {
@@ -254,5 +255,63 @@ describe('provider failure', () => {
     // The provider back: the same request now succeeds.
     t.openai.mode = 'ok';
     expect((await requestSuggestion(t, siteId, itemId)).data.requestSuggestion.userErrors).toEqual([]);
+  });
+});
+
+describe("the provider's answer is checked like user input", () => {
+  /** Asks for a suggestion and checks the refusal: AI_UNAVAILABLE, nothing stored, the provider failure alerted. */
+  async function refused() {
+    const { siteId, itemId } = await aiSiteWithItem();
+    const before = await tableCounts(t);
+    const raise = jest.spyOn(t.aegis.deps.alerts, 'raise');
+    try {
+      const r = await requestSuggestion(t, siteId, itemId);
+      expect(r.errors ?? []).toEqual([]);
+      expect(r.data.requestSuggestion).toEqual({ suggestion: null, userErrors: [expect.objectContaining({ code: 'AI_UNAVAILABLE' })] });
+      expect(await tableCounts(t)).toEqual(before);
+      expect(raise).toHaveBeenCalledWith(expect.objectContaining({ kind: 'ai_unavailable', fields: expect.objectContaining({ siteId, contentItemId: itemId }) }));
+      // The alert names what was wrong, never the answer itself.
+      expect(JSON.stringify(raise.mock.calls).length).toBeLessThan(2000);
+    } finally {
+      raise.mockRestore();
+    }
+  }
+
+  it.each([
+    ['a NUL', 'before\u0000after'],
+    ['a bell and an escape sequence', 'Ring \u0007 and \u001b[31mred'],
+    ['DEL', 'delete\u007f'],
+    ['a lone surrogate', 'broken \ud800 text'],
+    ['a body over 100,000 characters', 'x'.repeat(100_001)],
+    ['a number', 12345],
+    ['an object', { text: 'hi' }],
+    ['an array', ['hi']],
+    ['a boolean', true],
+  ])('content with %s: AI_UNAVAILABLE, nothing stored, alerted', async (_what, content) => {
+    t.openai.content = () => content;
+    await refused();
+  });
+
+  it.each([
+    ['over 200 characters', 'm'.repeat(201)],
+    ['of 2 MB', 'x'.repeat(2 * 1024 * 1024)],
+    ['with a control character', 'gpt-4o\u0000'],
+    ['with a newline', 'gpt-4o\nINJECTED log line'],
+    ['not ASCII', 'gpt-4o-ü'],
+    ['a number', 42],
+    ['an object', { name: 'gpt' }],
+  ])('a model name %s: AI_UNAVAILABLE, nothing stored, alerted', async (_what, model) => {
+    t.openai.model = model;
+    await refused();
+  });
+
+  it('keeps newlines, tabs and carriage returns, and a printable model name, through to the approved version', async () => {
+    const { siteId, itemId } = await aiSiteWithItem();
+    t.openai.content = () => '  First line\r\n\tIndented 🍵 line\nLast  ';
+    t.openai.model = 'gpt-4o-mini-2024-07-18';
+    const s = (await requestSuggestion(t, siteId, itemId)).data.requestSuggestion.suggestion;
+    expect(s).toMatchObject({ body: 'First line\r\n\tIndented 🍵 line\nLast', model: 'gpt-4o-mini-2024-07-18' });
+    expect((await approve(t, siteId, s.id)).data.approveSuggestion.userErrors).toEqual([]);
+    expect((await getItem(t, siteId, itemId)).currentVersion.body).toBe('First line\r\n\tIndented 🍵 line\nLast');
   });
 });

@@ -115,7 +115,8 @@ describe('races inside one process', () => {
     // Every unfinished order of this database is due now, the earlier tests' included.
     const [{ n: dueCount }] = await sql(t.dbUrl, `select count(*)::int as n from orders where state in ('PENDING_PAYMENT', 'PAYMENT_FAILED')`);
     const { deps, db } = t.aegis;
-    const [one, two] = await Promise.all([expireOrders(db.orm.em.fork(), deps), expireOrders(db.orm.em.fork(), deps)]);
+    const policy = { draftTtlMs: 30 * 24 * 3600 * 1000 }; // the default: no cart here is abandoned yet
+    const [one, two] = await Promise.all([expireOrders(db.orm.em.fork(), deps, policy), expireOrders(db.orm.em.fork(), deps, policy)]);
     expect(one.failed + two.failed).toBe(0);
     for (const o of due) {
       expect(await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [o.orderId])).toEqual([{ n: 1 }]);

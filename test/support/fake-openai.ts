@@ -25,8 +25,10 @@ export interface FakeOpenAI {
   requests: ChatRequest[];
   readonly calls: number;
   mode: FakeOpenAIMode;
-  /** The assistant's answer (awaited before replying); by default a body naming the call number. */
-  content: (req: ChatRequest, call: number) => string | Promise<string>;
+  /** The assistant's answer (awaited before replying); by default a body naming the call number. Any JSON value: a broken provider's too. */
+  content: (req: ChatRequest, call: number) => unknown;
+  /** The model the answer reports (any JSON value); undefined echoes the requested one. */
+  model?: unknown;
   close(): Promise<void>;
 }
 
@@ -62,9 +64,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       id: `chatcmpl-${randomBytes(12).toString('hex')}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
-      model: chat.model,
+      model: fake.model === undefined ? chat.model : fake.model,
       choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 10, completion_tokens: content.length, total_tokens: 10 + content.length },
+      usage: { prompt_tokens: 10, completion_tokens: String(content).length, total_tokens: 10 + String(content).length },
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -28,6 +28,7 @@ const EXPECTED: Record<string, [OrderState[], OrderState, ActorKind[]]> = {
   paymentFailed: [[OrderState.PENDING_PAYMENT], OrderState.PAYMENT_FAILED, ['gateway']],
   retryPayment: [[OrderState.PAYMENT_FAILED], OrderState.PENDING_PAYMENT, ['visitor']],
   expire: [[OrderState.PENDING_PAYMENT, OrderState.PAYMENT_FAILED], OrderState.EXPIRED, ['scheduler']],
+  expireCart: [[OrderState.DRAFT], OrderState.EXPIRED, ['scheduler']],
   refund: [[OrderState.CONFIRMED], OrderState.REFUNDED, ['admin']],
 };
 
@@ -77,7 +78,7 @@ describe('order state machine', () => {
         }
       }
     }
-    expect(allowed).toBe(9);
+    expect(allowed).toBe(10);
   });
 
   it('lets no actor but the gateway reach PAYMENT_AUTHORIZED or CONFIRMED', () => {

@@ -6,7 +6,8 @@ import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { inSite, readInSite } from '../tx';
-import { LIMITS } from '../validation';
+import { Validator } from '../validation';
+import { bodyOf } from './validation';
 
 export const AI_DISABLED_MESSAGE = 'Advisory disabled for this site';
 
@@ -20,6 +21,21 @@ export async function aiEnabledOf(tx: EntityManager, siteId: string): Promise<bo
 export function advisoryDisabled(deps: DomainDeps, siteId: string, contentItemId: string) {
   deps.log.info({ siteId, contentItemId }, 'advisory refused: AI is disabled for the site');
   return refuse(ErrorCode.AI_DISABLED, AI_DISABLED_MESSAGE);
+}
+
+/** Printable ASCII, as model names are; anything else is not a name to store and show. */
+const MODEL_NAME = /^[\x20-\x7E]{1,200}$/;
+
+/**
+ * The provider's answer is checked as a manual body is (it becomes content on approval) and its model name as
+ * printable ASCII up to 200: an answer that fails is a provider failure, and nothing of it is stored or logged.
+ */
+function usable(advice: Advice): Advice {
+  const v = new Validator();
+  const body = bodyOf(v, ['body'], advice.body);
+  if (!v.ok) throw new AdvisorError(`The AI provider answered an unusable body: ${v.errors[0].message}`, 'UNUSABLE_ANSWER');
+  if (!MODEL_NAME.test(advice.model)) throw new AdvisorError('The AI provider answered a model name that is not 1 to 200 printable ASCII characters', 'UNUSABLE_ANSWER');
+  return { body, model: advice.model };
 }
 
 export interface AdviceTarget {
@@ -42,17 +58,13 @@ export async function adviseOn(em: EntityManager, deps: DomainDeps, requestedBy:
 
   let advice: Advice;
   try {
-    advice = await deps.advisor.suggest({ title: target.title, body: target.body, instruction: target.instruction });
+    advice = usable(await deps.advisor.suggest({ title: target.title, body: target.body, instruction: target.instruction }));
   } catch (err) {
     if (!(err instanceof AdvisorError)) throw err;
     const fields = { siteId, contentItemId, code: err.code, reason: err.message };
     deps.log.error(fields, 'AI provider call failed');
     deps.alerts.raise({ kind: 'ai_unavailable', message: 'The AI model provider failed or timed out', fields });
     return refuse(ErrorCode.AI_UNAVAILABLE, 'The advisory service is unavailable; try again later');
-  }
-  if (advice.body.length > LIMITS.body) {
-    deps.log.error({ siteId, contentItemId, length: advice.body.length }, 'AI provider answered a body over the content bound');
-    return refuse(ErrorCode.AI_UNAVAILABLE, 'The advisory service gave no usable suggestion; try again');
   }
 
   return inSite(em, siteId, async (tx) => {

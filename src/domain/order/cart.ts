@@ -5,9 +5,13 @@ import type { Actor } from '../actor';
 import { ErrorCode, notFound, refuse } from '../errors';
 import { selectEntity } from '../sql';
 import { isUuid } from '../tx';
+import { LIMITS } from '../validation';
 import { nextState } from './transitions';
 
 export type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
+
+/** Lines one cart may hold (one per product): bounds every read of a cart's lines (the query cost counts on it). */
+export const MAX_CART_LINES = 100;
 
 /** A new unguessable cart token; only its hash is stored. */
 export function newCartToken(): { token: string; hash: string } {
@@ -39,4 +43,10 @@ export async function lockEditableCart(tx: EntityManager, visitor: VisitorActor)
     return refuse(ErrorCode.INVALID_TRANSITION, `Order is ${order.state}: the cart can no longer be changed`);
   }
   return { ok: true as const, value: order };
+}
+
+/** CONTRACT: an order's total fits in Int (its column and the GraphQL type). Every change of a cart's total goes through here. */
+export function boundedTotal(totalMinor: number) {
+  if (totalMinor > LIMITS.maxInt) return refuse(ErrorCode.VALIDATION, 'The order total is too large', ['quantity']);
+  return { ok: true as const, value: totalMinor };
 }

@@ -33,6 +33,21 @@ export async function listOrders(
   return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (o) => encodeCursor(o.createdAt, o.id) };
 }
 
+/**
+ * The site whose payment attempt holds this gateway intent id (unique across sites). The request role sees one
+ * site per transaction (row-level security), so this reads site by site: only for an event whose metadata names
+ * a site that does not hold its intent (or names none), never on the way of a matching event.
+ */
+export async function siteOfIntent(em: EntityManager, intentId: string, except: string | null): Promise<string | null> {
+  const sites = await em.execute<{ id: string }[]>(`select id from sites order by id`);
+  for (const { id } of sites) {
+    if (id === except) continue;
+    const held = await readInSite(em, id, (tx) => tx.execute(`select 1 from payment_attempts where intent_id = ? and site_id = ?`, [intentId, id]));
+    if (held?.length) return id;
+  }
+  return null;
+}
+
 export interface OrderLineWithProduct {
   line: OrderLine;
   product: Product;

@@ -22,6 +22,8 @@ export const ORDER_TRANSITIONS = {
   paymentFailed: { from: [PENDING_PAYMENT], to: PAYMENT_FAILED, actors: ['gateway'] },
   retryPayment: { from: [PAYMENT_FAILED], to: PENDING_PAYMENT, actors: ['visitor'] },
   expire: { from: [PENDING_PAYMENT, PAYMENT_FAILED], to: EXPIRED, actors: ['scheduler'] },
+  // A cart nobody touched for DRAFT_CART_TTL_DAYS: abandoned carts must not accumulate for ever.
+  expireCart: { from: [DRAFT], to: EXPIRED, actors: ['scheduler'] },
   refund: { from: [CONFIRMED], to: REFUNDED, actors: ['admin'] },
 } as const satisfies Record<string, TransitionDef>;
 

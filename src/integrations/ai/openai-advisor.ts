@@ -46,8 +46,13 @@ export class OpenAIAdvisor implements ContentAdvisor {
       const status = err instanceof SDK.APIError ? err.status : undefined;
       throw new AdvisorError(`The AI provider failed: ${err.message}`, err.constructor.name + (status ? `:${status}` : ''));
     }
-    const body = completion.choices[0]?.message?.content?.trim();
+    // The answer is the provider's JSON, whatever its declared type: the port promises strings, so only strings pass.
+    const content: unknown = completion?.choices?.[0]?.message?.content;
+    const model: unknown = completion?.model || this.settings.model;
+    if (content != null && typeof content !== 'string') throw new AdvisorError('The AI provider answered content that is not text', 'UNUSABLE_ANSWER');
+    if (typeof model !== 'string') throw new AdvisorError('The AI provider answered a model name that is not text', 'UNUSABLE_ANSWER');
+    const body = typeof content === 'string' ? content.trim() : '';
     if (!body) throw new AdvisorError('The AI provider returned no content');
-    return { body, model: completion.model || this.settings.model };
+    return { body, model };
   }
 }

@@ -3,6 +3,9 @@ import type { IntentFacts, PaymentEvent } from './gateway';
 
 export class SignatureError extends Error {}
 
+/** Signed, but without the fields Aegis reads: answered 400, nothing written (never a fault the gateway retries). */
+export class MalformedEventError extends Error {}
+
 /** Verifies the signature (tolerance 300 s) before anything of the body is read; then types the event. */
 export function verifyStripeEvent(stripe: Stripe, rawBody: Buffer, signature: string | undefined, secret: string): PaymentEvent {
   if (!signature) throw new SignatureError('missing Stripe-Signature header');
@@ -15,27 +18,44 @@ export function verifyStripeEvent(stripe: Stripe, rawBody: Buffer, signature: st
   return toPaymentEvent(event);
 }
 
-function facts(pi: Stripe.PaymentIntent): IntentFacts {
-  const md = pi.metadata ?? {};
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The intent's facts; its id, amount and currency must be there, the metadata may be anything (it is checked later). */
+function facts(pi: unknown): IntentFacts {
+  if (!isObject(pi) || typeof pi.id !== 'string' || !pi.id || typeof pi.currency !== 'string') throw new MalformedEventError('the event has no payment intent with an id and a currency');
+  const amount = pi.amount_received || pi.amount;
+  if (!Number.isSafeInteger(amount)) throw new MalformedEventError('the payment intent has no integer amount');
+  const md = isObject(pi.metadata) ? pi.metadata : {};
   return {
     id: pi.id,
-    amountMinor: pi.amount_received || pi.amount,
-    currency: String(pi.currency).toUpperCase(),
-    siteId: md.site_id ?? null,
-    orderId: md.order_id ?? null,
-    attemptId: md.attempt_id ?? null,
+    amountMinor: amount as number,
+    currency: pi.currency.toUpperCase(),
+    siteId: textOrNull(md.site_id),
+    orderId: textOrNull(md.order_id),
+    attemptId: textOrNull(md.attempt_id),
   };
 }
 
-function toPaymentEvent(event: Stripe.Event): PaymentEvent {
+/** The decline as the gateway words it; text parts only, on one line and bounded (it is stored and shown to admins). */
+function declineReason(pi: Record<string, unknown>): string {
+  const err = isObject(pi.last_payment_error) ? pi.last_payment_error : {};
+  const parts = [err.code, err.decline_code, err.message].filter((p): p is string => typeof p === 'string' && p !== '');
+  // eslint-disable-next-line no-control-regex
+  return parts.join(': ').replace(/[\u0000-\u001F\u007F]|\p{Cs}/gu, ' ').slice(0, 1000) || 'payment failed';
+}
+
+function toPaymentEvent(event: unknown): PaymentEvent {
+  if (!isObject(event) || typeof event.id !== 'string' || !event.id || typeof event.type !== 'string') {
+    throw new MalformedEventError('the event has no id or type');
+  }
+  const object = isObject(event.data) ? event.data.object : undefined;
   switch (event.type) {
     case 'payment_intent.succeeded':
-      return { kind: 'payment_succeeded', eventId: event.id, type: event.type, intent: facts(event.data.object) };
+      return { kind: 'payment_succeeded', eventId: event.id, type: event.type, intent: facts(object) };
     case 'payment_intent.payment_failed': {
-      const pi = event.data.object;
-      const err = pi.last_payment_error;
-      const reason = [err?.code, err?.decline_code, err?.message].filter(Boolean).join(': ') || 'payment failed';
-      return { kind: 'payment_failed', eventId: event.id, type: event.type, intent: facts(pi), reason };
+      const intent = facts(object);
+      return { kind: 'payment_failed', eventId: event.id, type: event.type, intent, reason: declineReason(object as Record<string, unknown>) };
     }
     default:
       return { kind: 'unhandled', eventId: event.id, type: event.type };

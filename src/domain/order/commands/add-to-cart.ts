@@ -7,7 +7,7 @@ import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import { selectEntity } from '../../sql';
 import { inSite, isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { lockEditableCart, type VisitorActor } from '../cart';
+import { boundedTotal, lockEditableCart, MAX_CART_LINES, type VisitorActor } from '../cart';
 
 /** DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line. */
 export function addToCart(
@@ -27,6 +27,11 @@ export function addToCart(
       ? await selectEntity(tx, Product, `select * from products where id = ? and site_id = ?`, [input.productId, order.siteId])
       : null;
     if (!product) return notFound('Product', ['productId']);
+    // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
+    if (order.lineCount >= MAX_CART_LINES) {
+      const [held] = await tx.execute(`select 1 from order_lines where order_id = ? and product_id = ?`, [order.id, product.id]);
+      if (!held) return refuse(ErrorCode.VALIDATION, `A cart holds at most ${MAX_CART_LINES} lines: this product would be line ${order.lineCount + 1}`, ['productId']);
+    }
 
     // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.
     const [line] = await tx.execute<{ unit_price_minor: number; inserted: boolean }[]>(
@@ -37,11 +42,11 @@ export function addToCart(
       [randomUUID(), order.siteId, order.id, product.id, input.quantity, product.priceMinor, LIMITS.addQuantity.max],
     );
     if (!line) return refuse(ErrorCode.VALIDATION, `A line holds at most ${LIMITS.addQuantity.max} items`, ['quantity']);
-    const total = order.totalMinor + input.quantity * line.unit_price_minor;
-    if (total > LIMITS.maxInt) return refuse(ErrorCode.VALIDATION, 'The order total is too large', ['quantity']);
+    const total = boundedTotal(order.totalMinor + input.quantity * line.unit_price_minor);
+    if (!total.ok) return total;
 
     if (line.inserted) order.lineCount += 1;
-    order.totalMinor = total;
+    order.totalMinor = total.value;
     order.updatedAt = deps.clock.now();
     audit(tx, visitor, order.updatedAt, {
       siteId: order.siteId, action: 'order.addToCart', entity: 'Order', entityId: order.id,

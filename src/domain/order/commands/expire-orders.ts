@@ -14,8 +14,15 @@ const PENDING_PAYMENT_TTL_MS = 24 * 3600 * 1000;
 /** Orders taken per site per run; the next run takes the rest. */
 const BATCH = 500;
 
+export interface ExpiryPolicy {
+  /** A DRAFT cart whose last change is older than this is abandoned. */
+  draftTtlMs: number;
+}
+
 export interface ExpirySweep {
   expired: number;
+  /** Untouched DRAFT carts expired. */
+  abandonedCarts: number;
   /** Left as they are: the gateway refused to cancel their intent (it may have been paid), or they moved meanwhile. */
   kept: number;
   /** Threw: each is logged with its ids; the others were still processed. */
@@ -30,22 +37,47 @@ type Outcome = 'expired' | 'kept';
  * is its own transaction with the row locked and its state checked again, so a concurrent webhook, retry or
  * second run cannot expire it twice or expire what was just paid.
  */
-export async function expireOrders(em: EntityManager, deps: DomainDeps): Promise<ExpirySweep> {
+export async function expireOrders(em: EntityManager, deps: DomainDeps, policy: ExpiryPolicy): Promise<ExpirySweep> {
   const now = deps.clock.now();
-  const sweep: ExpirySweep = { expired: 0, kept: 0, failed: 0 };
+  const sweep: ExpirySweep = { expired: 0, abandonedCarts: 0, kept: 0, failed: 0 };
   const sites = await em.find(Site, {}, { fields: ['id'], orderBy: { id: 'asc' } });
+  const attempt = async (siteId: string, orderId: string, work: () => Promise<Outcome | 'abandoned'>) => {
+    try {
+      const outcome = await work();
+      sweep[outcome === 'abandoned' ? 'abandonedCarts' : outcome] += 1;
+    } catch (err) {
+      sweep.failed += 1;
+      deps.log.error({ err, siteId, orderId }, 'order could not be expired');
+    }
+  };
+  const untouchedSince = new Date(now.getTime() - policy.draftTtlMs);
   for (const { id: siteId } of sites) {
     const due = await readInSite(em, siteId, (tx) => dueOrders(tx, now));
-    for (const orderId of due ?? []) {
-      try {
-        sweep[await expireOne(em, deps, siteId, orderId, now)] += 1;
-      } catch (err) {
-        sweep.failed += 1;
-        deps.log.error({ err, siteId, orderId }, 'order could not be expired');
-      }
-    }
+    for (const orderId of due ?? []) await attempt(siteId, orderId, () => expireOne(em, deps, siteId, orderId, now));
+    const drafts = await readInSite(em, siteId, (tx) => untouchedDrafts(tx, siteId, untouchedSince));
+    for (const orderId of drafts ?? []) await attempt(siteId, orderId, () => abandonCart(em, deps, siteId, orderId, untouchedSince, now));
   }
   return sweep;
+}
+
+async function untouchedDrafts(tx: EntityManager, siteId: string, untouchedSince: Date): Promise<string[]> {
+  const rows = await tx.execute<{ id: string }[]>(
+    `select id from orders where site_id = ? and state = ? and updated_at <= ? order by updated_at, id limit ?`,
+    [siteId, OrderState.DRAFT, untouchedSince, BATCH],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** DRAFT -> EXPIRED for a cart nobody touched since `untouchedSince`, checked again under the row lock. */
+async function abandonCart(em: EntityManager, deps: DomainDeps, siteId: string, orderId: string, untouchedSince: Date, now: Date) {
+  const result = await inSite(em, siteId, async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    // An edit or a checkout since the scan wins: that cart is in use.
+    if (!order || order.state !== OrderState.DRAFT || order.updatedAt > untouchedSince) return ok<Outcome | 'abandoned'>('kept');
+    const moved = applyTransition(tx, order, 'expireCart', SCHEDULER, now, { reason: 'cart untouched', detail: { lastChangeAt: order.updatedAt.toISOString() } });
+    return moved.ok ? ok<Outcome | 'abandoned'>('abandoned') : moved;
+  });
+  return result.ok ? result.value : 'kept';
 }
 
 async function dueOrders(tx: EntityManager, now: Date): Promise<string[]> {

@@ -5,7 +5,7 @@ import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
 import { inSite, isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { lockEditableCart, type VisitorActor } from '../cart';
+import { boundedTotal, lockEditableCart, type VisitorActor } from '../cart';
 
 /** DRAFT -> DRAFT: sets a line's quantity; 0 removes the line. */
 export function updateCartLine(
@@ -24,7 +24,9 @@ export function updateCartLine(
     const line = isUuid(input.lineId) ? await tx.findOne(OrderLine, { id: input.lineId, orderId: order.id }) : null;
     if (!line) return notFound('Cart line', ['lineId']);
 
-    order.totalMinor += (input.quantity - line.quantity) * line.unitPriceMinor;
+    const total = boundedTotal(order.totalMinor + (input.quantity - line.quantity) * line.unitPriceMinor);
+    if (!total.ok) return total;
+    order.totalMinor = total.value;
     if (input.quantity === 0) {
       tx.remove(line);
       order.lineCount -= 1;
