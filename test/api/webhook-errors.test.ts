@@ -1,12 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { freePort } from '../../src/free-port';
-import { signedWebhook, startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
-import { SUPER_ADMIN, WEBHOOK_SECRET } from '../support/aegis';
-import { createTestDatabase } from '../support/databases';
+import { signedWebhook } from '../../src/integrations/stripe/sandbox';
+import { WEBHOOK_SECRET } from '../support/aegis';
+import { spawnOnFreshDatabase } from '../support/server-process';
 import { ownerSql } from '../support/sql';
 
 /**
@@ -14,65 +10,23 @@ import { ownerSql } from '../support/sql';
  * own error page shows stack traces and absolute paths): always a JSON 4xx, one JSON log line, nothing on stderr.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let stripe: StripeSandbox;
-let child: ChildProcess;
+let env: Awaited<ReturnType<typeof spawnOnFreshDatabase>>;
 let url: string;
-let out = '';
-let err = '';
+const out = () => env.server.output();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  stripe = await startStripeSandbox();
-  child = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js')], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: String(await freePort()),
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'aegis-webhook-errors-')),
-      DATABASE_URL: db.url,
-      STRIPE_API_BASE: stripe.url,
-      STRIPE_SECRET_KEY: 'sk_test_aegis',
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      JWT_SECRET: 'test-jwt-secret-0123456789abcdef',
-      SUPER_ADMIN_EMAIL: SUPER_ADMIN.email,
-      SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
-      EXPIRY_JOB_CRON: 'off',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (err += c));
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const m = /GraphQL at (http:\/\/[^\s]+)\/graphql/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}${err}`)));
-  });
+  env = await spawnOnFreshDatabase({ NODE_ENV: 'development', EXPIRY_JOB_CRON: 'off' });
+  url = env.server.url;
 }, 60_000);
-afterAll(async () => {
-  if (child?.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  await stripe?.close();
-  await db?.drop();
-});
+afterAll(() => env?.close());
 
-const inboxCount = async () => (await ownerSql(db.url, `select count(*)::int as n from webhook_events`))[0].n as number;
+const inboxCount = async () => (await ownerSql(env.dbUrl, `select count(*)::int as n from webhook_events`))[0].n as number;
 const signed = (payload: string) => ({ 'content-type': 'application/json', 'stripe-signature': signedWebhook(payload, WEBHOOK_SECRET) });
 
 /** Posts raw bytes, as curl --data-binary would. */
 async function post(requestId: string, body: Buffer | string, headers: Record<string, string>) {
   // What the server prints from here on is this request's (the start-up banner before it is text for a terminal).
-  const printedFrom = out.length;
+  const printedFrom = out().length;
   const res = await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { ...headers, 'x-request-id': requestId }, body });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text(), printedFrom };
 }
@@ -87,7 +41,7 @@ async function expectJsonRefusal(requestId: string, r: Awaited<ReturnType<typeof
   expect(r.text).not.toContain(ROOT);
   expect(r.text).not.toMatch(/\bat \S+ \(/);
   await new Promise((res) => setTimeout(res, 100));
-  const lines = out.slice(r.printedFrom).split('\n').filter(Boolean);
+  const lines = out().slice(r.printedFrom).split('\n').filter(Boolean);
   for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   expect(lines.map((l) => JSON.parse(l)).filter((l) => l.requestId === requestId && l.level >= 40)).toEqual([expect.objectContaining({ requestId })]);
 }
@@ -130,6 +84,6 @@ describe('POST /webhooks/stripe answers what it cannot use as JSON', () => {
   });
 
   it('wrote nothing to stderr: every line the server printed is JSON on stdout', () => {
-    expect(err).toBe('');
+    expect(env.server.errors()).toBe('');
   });
 });

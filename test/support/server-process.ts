@@ -13,6 +13,8 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process wrote to stdout (its JSON log lines included). */
   output(): string;
+  /** Everything it wrote to stderr (nothing, when every failure is logged as JSON on stdout). */
+  errors(): string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
   webhook(event: object): Promise<{ status: number; body: any }>;
   superToken(): Promise<string>;
@@ -63,6 +65,7 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
     url,
     pid: child.pid!,
     output: () => out,
+    errors: () => err,
     gql,
     webhook: (event) => postWebhook(url, event),
     async superToken() {
@@ -80,13 +83,14 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
 }
 
 /** The built server spawned on a fresh database with its own Stripe sandbox; close() removes all three. */
-export async function spawnOnFreshDatabase(env: NodeJS.ProcessEnv = {}): Promise<{ server: ServerProcess; stripe: StripeSandbox; close(): Promise<void> }> {
+export async function spawnOnFreshDatabase(env: NodeJS.ProcessEnv = {}): Promise<{ server: ServerProcess; stripe: StripeSandbox; dbUrl: string; close(): Promise<void> }> {
   const db = await createTestDatabase();
   const stripe = await startStripeSandbox();
   const server = await spawnServer({ DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, ...env });
   return {
     server,
     stripe,
+    dbUrl: db.url,
     async close() {
       await server.stop();
       await stripe.close();
