@@ -24,7 +24,7 @@ interface Stored {
 /** Creates or repairs this database's request role; answers its name and password. Idempotent, race-tolerant. */
 export async function ensureRequestRole(owner: Orm, configuredPassword?: string): Promise<RequestRole> {
   const conn = owner.em.getConnection();
-  const { role, password } = await retried(() =>
+  const { role, password, db } = await retried(() =>
     conn.transactional(async (trx) => {
       const run = <T>(sql: string) => conn.execute(sql, [], 'all', trx) as Promise<T>;
       const [{ db }] = await run<{ db: string }[]>(`select current_database() as db`);
@@ -49,7 +49,7 @@ export async function ensureRequestRole(owner: Orm, configuredPassword?: string)
       return { role: name, password: secret, db };
     }),
   );
-  return { role, password, connectRestricted: await restrictConnect(owner, role) };
+  return { role, password, connectRestricted: await restrictConnect(owner, db, role) };
 }
 
 export interface RequestRole {
@@ -72,12 +72,11 @@ async function retried<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** CONNECT on this database for its own role only (the owner keeps its own): PUBLIC's default grant goes. */
-async function restrictConnect(owner: Orm, role: string): Promise<boolean> {
+async function restrictConnect(owner: Orm, db: string, role: string): Promise<boolean> {
   const conn = owner.em.getConnection();
   try {
+    const database = `"${db.replace(/"/g, '""')}"`;
     await retried(async () => {
-      const [{ db }] = await conn.execute<{ db: string }[]>(`select current_database() as db`);
-      const database = `"${db.replace(/"/g, '""')}"`;
       await conn.execute(`REVOKE CONNECT ON DATABASE ${database} FROM PUBLIC`);
       await conn.execute(`GRANT CONNECT ON DATABASE ${database} TO ${role}`);
     });
