@@ -37,6 +37,7 @@ afterAll(async () => {
 });
 
 const INT_MAX = 2 ** 31 - 1;
+// eslint-disable-next-line no-control-regex -- control characters are what this test looks for
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const naughty = fc.constantFrom(...NAUGHTY_STRINGS);
 const text = fc.oneof(naughty, fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 250 }));

@@ -8,7 +8,6 @@ import { withDatabase } from './databases';
 export const embeddedDir = () => path.join(__dirname, '..', '..', '.data', `test-pg-${process.pid}`);
 
 declare global {
-  // eslint-disable-next-line no-var
   var __AEGIS_EMBEDDED__: EmbeddedDatabase | undefined;
 }
 
