@@ -38,7 +38,10 @@ async function createFresh(adminUrl: string, name: string): Promise<{ url: strin
   await sql(adminUrl, `create database ${name}`);
   const url = withDatabase(adminUrl, name);
   const [{ libs }] = await sql<{ libs: string }>(url, `select current_setting('shared_preload_libraries') as libs`);
-  const statStatements = libs.split(',').map((s) => s.trim()).includes('pg_stat_statements');
+  const statStatements = libs
+    .split(',')
+    .map((s) => s.trim())
+    .includes('pg_stat_statements');
   if (statStatements) await sql(url, `create extension if not exists pg_stat_statements`);
   const [{ fsync }] = await sql<{ fsync: string }>(url, `select current_setting('fsync') as fsync`);
   return { url, statStatements, fsync };

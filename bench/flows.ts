@@ -46,23 +46,38 @@ const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)];
 /** createCart, addToCart x2 (two different products), setCheckoutDetails, checkout. Returns the intent id or null. */
 export async function fillAndCheckout(shop: Shop, rec: Recorder): Promise<{ cartToken: string; intentId: string } | null> {
   const { client, siteId } = shop;
-  const created = await rec.time('createCart', () => client.gql(Q.createCart, { s: siteId }), (r) =>
-    gqlProblem(r, 'createCart', (p) => p.cartToken && p.order?.state === 'DRAFT'));
+  const created = await rec.time(
+    'createCart',
+    () => client.gql(Q.createCart, { s: siteId }),
+    (r) => gqlProblem(r, 'createCart', (p) => p.cartToken && p.order?.state === 'DRAFT'),
+  );
   if (!created) return null;
   const cartToken: string = created.body.data.createCart.cartToken;
   const headers = { 'x-cart-token': cartToken };
   const first = pick(shop.productIds);
   const second = pick(shop.productIds.filter((p) => p !== first));
-  for (const [productId, lines] of [[first, 1], [second, 2]] as const) {
-    const added = await rec.time('addToCart', () => client.gql(Q.addToCart, { s: siteId, p: productId, q: 1 + Math.floor(Math.random() * 3) }, headers), (r) =>
-      gqlProblem(r, 'addToCart', (p) => p.order?.lines?.length === lines));
+  for (const [productId, lines] of [
+    [first, 1],
+    [second, 2],
+  ] as const) {
+    const added = await rec.time(
+      'addToCart',
+      () => client.gql(Q.addToCart, { s: siteId, p: productId, q: 1 + Math.floor(Math.random() * 3) }, headers),
+      (r) => gqlProblem(r, 'addToCart', (p) => p.order?.lines?.length === lines),
+    );
     if (!added) return null;
   }
-  const detailed = await rec.time('setCheckoutDetails', () => client.gql(Q.setCheckoutDetails, { s: siteId, i: DETAILS }, headers), (r) =>
-    gqlProblem(r, 'setCheckoutDetails'));
+  const detailed = await rec.time(
+    'setCheckoutDetails',
+    () => client.gql(Q.setCheckoutDetails, { s: siteId, i: DETAILS }, headers),
+    (r) => gqlProblem(r, 'setCheckoutDetails'),
+  );
   if (!detailed) return null;
-  const checkedOut = await rec.time('checkout', () => client.gql(Q.checkout, { s: siteId }, headers), (r) =>
-    gqlProblem(r, 'checkout', (p) => p.order?.state === 'PENDING_PAYMENT' && p.paymentSession?.id));
+  const checkedOut = await rec.time(
+    'checkout',
+    () => client.gql(Q.checkout, { s: siteId }, headers),
+    (r) => gqlProblem(r, 'checkout', (p) => p.order?.state === 'PENDING_PAYMENT' && p.paymentSession?.id),
+  );
   if (!checkedOut) return null;
   return { cartToken, intentId: checkedOut.body.data.checkout.paymentSession.id };
 }

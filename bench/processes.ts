@@ -17,13 +17,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Spawns `node <args>` listening on `port`, logs to `logFile`, and waits (bounded) until GET `readyPath` answers 200.
  */
-export async function spawnNode(opts: { args: string[]; env: NodeJS.ProcessEnv; port: number; logFile: string; readyPath: string; timeoutMs: number }): Promise<Child> {
+export async function spawnNode(opts: {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  port: number;
+  logFile: string;
+  readyPath: string;
+  timeoutMs: number;
+}): Promise<Child> {
   const log = createWriteStream(opts.logFile);
   const proc: ChildProcess = spawn(process.execPath, opts.args, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.pipe(log);
   proc.stderr!.pipe(log);
   let exited: number | null = null;
-  const exit = new Promise<void>((resolve) => proc.once('exit', (code, signal) => { exited = code ?? (signal ? 128 : 1); resolve(); }));
+  const exit = new Promise<void>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      exited = code ?? (signal ? 128 : 1);
+      resolve();
+    }),
+  );
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
@@ -111,7 +123,8 @@ export interface CpuSnapshot {
 export function cpuSnapshot(serverPid: number, postmasterPid: number | null, extraPids: number[] = []): CpuSnapshot {
   const u = process.cpuUsage();
   const m = machineCpu();
-  const postgres = postmasterPid === null ? null : procCpu(postmasterPid, true) + childrenOf(postmasterPid).reduce((s, p) => s + procCpu(p), 0);
+  const postgres =
+    postmasterPid === null ? null : procCpu(postmasterPid, true) + childrenOf(postmasterPid).reduce((s, p) => s + procCpu(p), 0);
   return {
     // The server's own CPU and its live children's (cluster workers), plus any it has reaped.
     server: procCpu(serverPid, true) + childrenOf(serverPid).reduce((s, p) => s + procCpu(p), 0),

@@ -86,7 +86,14 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / busyMs) * 1000) / 10 }));
-  return { file, busyMs: Math.round(busyMs), idleMs: Math.round(idleMs), selfByPackage: rows(selfPkg), inclusiveByPackage: rows(inclPkg), selfByFunction: rows(selfFn) };
+  return {
+    file,
+    busyMs: Math.round(busyMs),
+    idleMs: Math.round(idleMs),
+    selfByPackage: rows(selfPkg),
+    inclusiveByPackage: rows(inclPkg),
+    selfByFunction: rows(selfFn),
+  };
 }
 
 export function printProfile(s: ProfileSummary): string {

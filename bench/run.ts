@@ -58,11 +58,18 @@ const log = (m: string) => process.stdout.write(`[bench] ${m}\n`);
 
 /** Seeds through the API, as an operator would: super admin login, a site, a catalogue. */
 async function seed(client: HttpClient, products: number): Promise<{ siteId: string; productIds: string[] }> {
-  const login = await client.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`, { e: SUPER_ADMIN.email, p: SUPER_ADMIN.password });
+  const login = await client.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`, {
+    e: SUPER_ADMIN.email,
+    p: SUPER_ADMIN.password,
+  });
   const token = login.body?.data?.adminLogin?.token;
   if (!token) throw new Error(`super admin login failed: ${JSON.stringify(login.body)}`);
   const auth = { authorization: `Bearer ${token}` };
-  const site = await client.gql(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } userErrors{ code message } } }`, { i: { name: 'Bench Shop', currency: 'EUR' } }, auth);
+  const site = await client.gql(
+    `mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } userErrors{ code message } } }`,
+    { i: { name: 'Bench Shop', currency: 'EUR' } },
+    auth,
+  );
   const siteId = site.body?.data?.createSite?.site?.id;
   if (!siteId) throw new Error(`createSite failed: ${JSON.stringify(site.body)}`);
   const productIds: string[] = [];
@@ -95,14 +102,35 @@ async function calibrate(counter: StatementCounter, shop: Shop): Promise<{ byOp:
   }
   const rec = new Counting();
   const client = shop.client;
-  await rec.time('trivialQuery', () => client.gql(Q.trivial), (r) => (r.body?.data?.__typename === 'Query' ? null : JSON.stringify(r.body)));
-  await rec.time('products', () => client.gql(Q.products, { s: shop.siteId }), (r) => gqlProblem(r, 'products'));
-  const lean = await rec.time('createCart', () => client.gql(Q.createCart, { s: shop.siteId }), (r) => gqlProblem(r, 'createCart'));
+  await rec.time(
+    'trivialQuery',
+    () => client.gql(Q.trivial),
+    (r) => (r.body?.data?.__typename === 'Query' ? null : JSON.stringify(r.body)),
+  );
+  await rec.time(
+    'products',
+    () => client.gql(Q.products, { s: shop.siteId }),
+    (r) => gqlProblem(r, 'products'),
+  );
+  const lean = await rec.time(
+    'createCart',
+    () => client.gql(Q.createCart, { s: shop.siteId }),
+    (r) => gqlProblem(r, 'createCart'),
+  );
   const leanToken = lean?.body.data.createCart.cartToken;
-  await rec.time('addToCart:commandOnly', () => client.gql(Q.addToCartLean, { s: shop.siteId, p: shop.productIds[0], q: 1 }, { 'x-cart-token': leanToken }), (r) => gqlProblem(r, 'addToCart'));
+  await rec.time(
+    'addToCart:commandOnly',
+    () => client.gql(Q.addToCartLean, { s: shop.siteId, p: shop.productIds[0], q: 1 }, { 'x-cart-token': leanToken }),
+    (r) => gqlProblem(r, 'addToCart'),
+  );
   const order = await fillAndCheckout(shop, rec);
   const confirmed = order ? await payWebhook(shop, rec, order.intentId) : false;
-  if (order) await rec.time('cart', () => client.gql(Q.cart, { s: shop.siteId }, { 'x-cart-token': order.cartToken }), (r) => gqlProblem(r, 'cart', (c) => c.state === 'CONFIRMED'));
+  if (order)
+    await rec.time(
+      'cart',
+      () => client.gql(Q.cart, { s: shop.siteId }, { 'x-cart-token': order.cartToken }),
+      (r) => gqlProblem(r, 'cart', (c) => c.state === 'CONFIRMED'),
+    );
   if (rec.errorCount()) throw new Error(`calibration failed: ${rec.samples.join('; ')}`);
   return { byOp, confirmed: confirmed ? 1 : 0 };
 }
@@ -122,7 +150,9 @@ async function drain(concurrency: number, seconds: number, items: string[], work
 
 function newestProfile(dir: string): string | null {
   try {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(dir, f));
     return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? null;
   } catch {
     return null;
@@ -160,7 +190,9 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(profileDir, { recursive: true });
 
-  log(`server processes ${args.workers}, shoppers ${args.shoppers}, purchase ${args.seconds} s, other phases ${args.auxSeconds} s each${args.profile ? ', server under --cpu-prof' : ''}`);
+  log(
+    `server processes ${args.workers}, shoppers ${args.shoppers}, purchase ${args.seconds} s, other phases ${args.auxSeconds} s each${args.profile ? ', server under --cpu-prof' : ''}`,
+  );
   const db: BenchDatabase = await openBenchDatabase(ROOT);
   cleanups.push(() => db.close());
   log(`database: ${db.kind}, fresh database aegis_bench, fsync ${db.fsync}, pg_stat_statements ${db.statStatements ? 'on' : 'not loaded'}`);
@@ -203,9 +235,7 @@ async function main() {
   log(`seeded site ${catalogue.siteId} with ${catalogue.productIds.length} products`);
 
   // SQL per operation, each operation alone.
-  const counter = db.statStatements
-    ? await pgStatCounter(db.url, server.url)
-    : await inProcessCounter({ ...serverEnv, LOG_LEVEL: 'warn' });
+  const counter = db.statStatements ? await pgStatCounter(db.url, server.url) : await inProcessCounter({ ...serverEnv, LOG_LEVEL: 'warn' });
   const calClient = counter.url === server.url ? client : new HttpClient(counter.url, 4);
   const calibration = await calibrate(counter, { ...shop, client: calClient });
   if (calClient !== client) calClient.close();
@@ -218,7 +248,9 @@ async function main() {
     const before = cpuSnapshot(server.pid, pgPid);
     const out = await run();
     cpu[name] = cpuShare(before, cpuSnapshot(server.pid, pgPid));
-    log(`${name}: done (CPU % of one core: server ${cpu[name].serverPct}, postgres ${cpu[name].postgresPct ?? '?'}, bench ${cpu[name].benchPct}, others ${cpu[name].otherPct ?? '?'}; machine ${cpu[name].machineBusyPct} of ${cpu[name].cores * 100})`);
+    log(
+      `${name}: done (CPU % of one core: server ${cpu[name].serverPct}, postgres ${cpu[name].postgresPct ?? '?'}, bench ${cpu[name].benchPct}, others ${cpu[name].otherPct ?? '?'}; machine ${cpu[name].machineBusyPct} of ${cpu[name].cores * 100})`,
+    );
     return out;
   };
 
@@ -226,12 +258,19 @@ async function main() {
   const trivialRec = new Recorder();
   const trivialSecs = await phase('trivialQuery', () =>
     forSeconds(args.shoppers, args.auxSeconds, async () => {
-      await trivialRec.time('trivialQuery', () => client.gql(Q.trivial), (r) => (r.status === 200 && r.body?.data?.__typename === 'Query' ? null : `HTTP ${r.status}: ${JSON.stringify(r.body)}`));
+      await trivialRec.time(
+        'trivialQuery',
+        () => client.gql(Q.trivial),
+        (r) => (r.status === 200 && r.body?.data?.__typename === 'Query' ? null : `HTTP ${r.status}: ${JSON.stringify(r.body)}`),
+      );
     }),
   );
 
   // Baseline 2: one INSERT transaction per HTTP request, same database, same role, same pool size.
-  await sql(db.url, `create table if not exists bench_raw_insert (id uuid primary key, at timestamptz not null, payload text not null); grant insert on bench_raw_insert to aegis_app`);
+  await sql(
+    db.url,
+    `create table if not exists bench_raw_insert (id uuid primary key, at timestamptz not null, payload text not null); grant insert on bench_raw_insert to aegis_app`,
+  );
   // The server's own request role (the owner keeps its name and password): the same role as the server's work.
   const [role] = await sql<{ role_name: string; password: string }>(db.url, `select role_name, password from aegis_owner.request_role`);
   const requestUrl = Object.assign(new URL(db.url), { username: role.role_name, password: role.password }).toString();
@@ -249,10 +288,16 @@ async function main() {
   const rawRec = new Recorder();
   const rawCpuBefore = cpuSnapshot(raw.pid, pgPid);
   const rawSecs = await forSeconds(args.shoppers, args.auxSeconds, async () => {
-    await rawRec.time('rawInsert', () => rawClient.post('/insert', '{"order":"bench"}'), (r) => (r.status === 200 ? null : `HTTP ${r.status}: ${JSON.stringify(r.body)}`));
+    await rawRec.time(
+      'rawInsert',
+      () => rawClient.post('/insert', '{"order":"bench"}'),
+      (r) => (r.status === 200 ? null : `HTTP ${r.status}: ${JSON.stringify(r.body)}`),
+    );
   });
   cpu.rawInsert = cpuShare(rawCpuBefore, cpuSnapshot(raw.pid, pgPid));
-  log(`rawInsert: done (CPU % of one core: raw server ${cpu.rawInsert.serverPct}, postgres ${cpu.rawInsert.postgresPct ?? '?'}, bench ${cpu.rawInsert.benchPct})`);
+  log(
+    `rawInsert: done (CPU % of one core: raw server ${cpu.rawInsert.serverPct}, postgres ${cpu.rawInsert.postgresPct ?? '?'}, bench ${cpu.rawInsert.benchPct})`,
+  );
   rawClient.close();
   await raw.stop();
 
@@ -277,10 +322,18 @@ async function main() {
   const readSecs = await phase('readMix', () =>
     forSeconds(args.shoppers, args.auxSeconds, async () => {
       if (Math.random() < 0.5 || !confirmedCarts.length) {
-        await readRec.time('products', () => client.gql(Q.products, { s: shop.siteId }), (r) => gqlProblem(r, 'products', (p) => p.edges.length > 0));
+        await readRec.time(
+          'products',
+          () => client.gql(Q.products, { s: shop.siteId }),
+          (r) => gqlProblem(r, 'products', (p) => p.edges.length > 0),
+        );
       } else {
         const token = confirmedCarts[Math.floor(Math.random() * confirmedCarts.length)];
-        await readRec.time('cart', () => client.gql(Q.cart, { s: shop.siteId }, { 'x-cart-token': token }), (r) => gqlProblem(r, 'cart', (c) => c.state === 'CONFIRMED'));
+        await readRec.time(
+          'cart',
+          () => client.gql(Q.cart, { s: shop.siteId }, { 'x-cart-token': token }),
+          (r) => gqlProblem(r, 'cart', (c) => c.state === 'CONFIRMED'),
+        );
       }
     }),
   );
@@ -319,7 +372,8 @@ async function main() {
   const trivial = summarise(trivialRec, 'trivialQuery', trivialSecs);
   const rawInsert = summarise(rawRec, 'rawInsert', rawSecs);
   const sqlOf = calibration.byOp;
-  const op = (rec: Recorder, name: string, secs: number, sqlName = name): OperationResult => withRatios(summarise(rec, name, secs), sqlOf[sqlName], trivial, rawInsert);
+  const op = (rec: Recorder, name: string, secs: number, sqlName = name): OperationResult =>
+    withRatios(summarise(rec, name, secs), sqlOf[sqlName], trivial, rawInsert);
   const operations: Record<string, OperationResult> = {
     createCart: op(buyRec, 'createCart', purchaseSecs),
     addToCart: op(buyRec, 'addToCart', purchaseSecs),
@@ -331,7 +385,13 @@ async function main() {
     webhookOnly: op(hookRec, 'webhook', hookSecs),
   };
   const purchaseRequests = [...buyRec.latencies.values()].reduce((n, l) => n + l.length, 0);
-  const errors = trivialRec.errorCount() + rawRec.errorCount() + buyRec.errorCount() + readRec.errorCount() + prepRec.errorCount() + hookRec.errorCount();
+  const errors =
+    trivialRec.errorCount() +
+    rawRec.errorCount() +
+    buyRec.errorCount() +
+    readRec.errorCount() +
+    prepRec.errorCount() +
+    hookRec.errorCount();
   const errorSamples = [trivialRec, rawRec, buyRec, readRec, prepRec, hookRec].flatMap((r) => r.samples).slice(0, 20);
   const confirmedOrdersPerSec = round(purchaseConfirmed / purchaseSecs, 1);
   const baselineOf = (s: OpStats, name: string) => ({ ...s, sqlRoundTrips: sqlOf[name]?.total ?? (name === 'rawInsert' ? 3 : null) });
@@ -367,13 +427,31 @@ async function main() {
       rawInsert: baselineOf(rawInsert, 'rawInsert'),
     },
     ratios: {
-      confirmedOrdersPerSec: { vsTrivial: round(confirmedOrdersPerSec / trivial.rps, 4), vsRawInsert: round(confirmedOrdersPerSec / rawInsert.rps, 4) },
-      purchaseRequestsPerSec: { vsTrivial: round(purchaseRequests / purchaseSecs / trivial.rps, 3), vsRawInsert: round(purchaseRequests / purchaseSecs / rawInsert.rps, 3) },
+      confirmedOrdersPerSec: {
+        vsTrivial: round(confirmedOrdersPerSec / trivial.rps, 4),
+        vsRawInsert: round(confirmedOrdersPerSec / rawInsert.rps, 4),
+      },
+      purchaseRequestsPerSec: {
+        vsTrivial: round(purchaseRequests / purchaseSecs / trivial.rps, 3),
+        vsRawInsert: round(purchaseRequests / purchaseSecs / rawInsert.rps, 3),
+      },
     },
     serverPeakRssMb,
     cpu,
-    phases: { purchaseSecs: round(purchaseSecs), readSecs: round(readSecs), webhookOnlySecs: round(hookSecs), webhookOnlyPrepared: pending.length, trivialSecs: round(trivialSecs), rawSecs: round(rawSecs) },
-    sql: Object.fromEntries(Object.entries(sqlOf).map(([k, v]) => [k, { counted: v.counted, roundTrips: v.total, transactions: v.transactions, statements: v.statements }])),
+    phases: {
+      purchaseSecs: round(purchaseSecs),
+      readSecs: round(readSecs),
+      webhookOnlySecs: round(hookSecs),
+      webhookOnlyPrepared: pending.length,
+      trivialSecs: round(trivialSecs),
+      rawSecs: round(rawSecs),
+    },
+    sql: Object.fromEntries(
+      Object.entries(sqlOf).map(([k, v]) => [
+        k,
+        { counted: v.counted, roundTrips: v.total, transactions: v.transactions, statements: v.statements },
+      ]),
+    ),
     verification,
     targets,
     profile,
@@ -390,17 +468,35 @@ async function main() {
     ]),
   );
   out.push('');
-  out.push(`confirmed orders/s      ${confirmedOrdersPerSec}  (${purchaseConfirmed} in ${round(purchaseSecs, 1)} s, ${args.shoppers} shoppers)  = ${result.ratios.confirmedOrdersPerSec.vsTrivial} x trivial rps, ${result.ratios.confirmedOrdersPerSec.vsRawInsert} x raw insert rps`);
-  out.push(`purchase requests/s     ${result.purchaseRequestsPerSec}  = ${result.ratios.purchaseRequestsPerSec.vsTrivial} x trivial, ${result.ratios.purchaseRequestsPerSec.vsRawInsert} x raw insert`);
-  out.push(`baselines               trivial query ${trivial.rps} rps (p50 ${trivial.p50Ms} ms), raw insert tx ${rawInsert.rps} rps (p50 ${rawInsert.p50Ms} ms)`);
+  out.push(
+    `confirmed orders/s      ${confirmedOrdersPerSec}  (${purchaseConfirmed} in ${round(purchaseSecs, 1)} s, ${args.shoppers} shoppers)  = ${result.ratios.confirmedOrdersPerSec.vsTrivial} x trivial rps, ${result.ratios.confirmedOrdersPerSec.vsRawInsert} x raw insert rps`,
+  );
+  out.push(
+    `purchase requests/s     ${result.purchaseRequestsPerSec}  = ${result.ratios.purchaseRequestsPerSec.vsTrivial} x trivial, ${result.ratios.purchaseRequestsPerSec.vsRawInsert} x raw insert`,
+  );
+  out.push(
+    `baselines               trivial query ${trivial.rps} rps (p50 ${trivial.p50Ms} ms), raw insert tx ${rawInsert.rps} rps (p50 ${rawInsert.p50Ms} ms)`,
+  );
   out.push(`server peak RSS         ${serverPeakRssMb} MB`);
   out.push(`errors                  ${errors}${errorSamples.length ? `\n  ${errorSamples.join('\n  ')}` : ''}`);
   out.push(`webhook-only            ${pending.length} orders prepared, ${hookConfirmed} confirmed in ${round(hookSecs, 1)} s`);
-  out.push(`CPU (% of one core)     ${Object.entries(cpu).map(([k, c]) => `${k}: server ${c.serverPct} pg ${c.postgresPct ?? '?'} bench ${c.benchPct} other ${c.otherPct ?? '?'}`).join(' | ')}`);
-  out.push(`SQL counted by          ${counter.source}  (SQL = statements without BEGIN/COMMIT/set_config; trips = all statements; tx = transactions)`);
-  out.push(`correctness             ${verification.orders} orders ${JSON.stringify(verification.byState)}, ${verification.auditTransitions} audited transitions: ${verification.problems.length ? 'FAILED' : 'ok'}`);
+  out.push(
+    `CPU (% of one core)     ${Object.entries(cpu)
+      .map(([k, c]) => `${k}: server ${c.serverPct} pg ${c.postgresPct ?? '?'} bench ${c.benchPct} other ${c.otherPct ?? '?'}`)
+      .join(' | ')}`,
+  );
+  out.push(
+    `SQL counted by          ${counter.source}  (SQL = statements without BEGIN/COMMIT/set_config; trips = all statements; tx = transactions)`,
+  );
+  out.push(
+    `correctness             ${verification.orders} orders ${JSON.stringify(verification.byState)}, ${verification.auditTransitions} audited transitions: ${verification.problems.length ? 'FAILED' : 'ok'}`,
+  );
   for (const p of verification.problems) out.push(`  ${p}`);
-  out.push(`targets                 ${Object.entries(targets).map(([k, v]) => `${k} ${v ? 'met' : 'NOT MET'}`).join(', ')}`);
+  out.push(
+    `targets                 ${Object.entries(targets)
+      .map(([k, v]) => `${k} ${v ? 'met' : 'NOT MET'}`)
+      .join(', ')}`,
+  );
   if (profile) out.push('', printProfile(profile));
   out.push('', `results: ${path.relative(ROOT, file)}`);
   process.stdout.write(out.join('\n') + '\n');

@@ -38,7 +38,9 @@ export async function pgStatCounter(ownerUrl: string, serverUrl: string): Promis
   };
 }
 
-type RuntimeModule = { startAegis(config: unknown, opts: { port: number; onQuery: (sql: string) => void }): Promise<{ url: string; close(): Promise<void> }> };
+type RuntimeModule = {
+  startAegis(config: unknown, opts: { port: number; onQuery: (sql: string) => void }): Promise<{ url: string; close(): Promise<void> }>;
+};
 type ConfigModule = { loadConfig(env: NodeJS.ProcessEnv): unknown };
 
 /**
@@ -52,7 +54,13 @@ export async function inProcessCounter(env: NodeJS.ProcessEnv): Promise<Statemen
   const seen: string[] = [];
   const aegis = await startAegis(loadConfig(env), {
     port: 0,
-    onQuery: (m) => seen.push(m.replace(/^\[query\] /, '').replace(/ \[took .*$/s, '').trim()),
+    onQuery: (m) =>
+      seen.push(
+        m
+          .replace(/^\[query\] /, '')
+          .replace(/ \[took .*$/s, '')
+          .trim(),
+      ),
   });
   return {
     source: 'in-process startAegis({ onQuery }) on the same database (pg_stat_statements not loaded)',

@@ -28,7 +28,14 @@ export async function verify(ownerUrl: string, expect: Expectations): Promise<Ve
   const legalEdge = new Set(Object.values(ORDER_TRANSITIONS).flatMap((t) => t.from.map((f) => `${f}->${t.to}`)));
   legalEdge.add(`null->${OrderState.DRAFT}`);
 
-  const orders = await sql<{ id: string; state: string; total_minor: number; line_count: number; lines_total: string | null; lines: string }>(
+  const orders = await sql<{
+    id: string;
+    state: string;
+    total_minor: number;
+    line_count: number;
+    lines_total: string | null;
+    lines: string;
+  }>(
     ownerUrl,
     `select o.id, o.state, o.total_minor, o.line_count,
             (select sum(l.quantity * l.unit_price_minor) from order_lines l where l.order_id = o.id) as lines_total,
@@ -73,7 +80,8 @@ export async function verify(ownerUrl: string, expect: Expectations): Promise<Ve
       at = s.to;
     }
     if (at !== o.state) problem(`order ${o.id}: state ${o.state} but its audit trail ends at ${at}`);
-    if (Number(o.lines_total ?? 0) !== o.total_minor) problem(`order ${o.id}: total ${o.total_minor} but lines sum to ${o.lines_total ?? 0}`);
+    if (Number(o.lines_total ?? 0) !== o.total_minor)
+      problem(`order ${o.id}: total ${o.total_minor} but lines sum to ${o.lines_total ?? 0}`);
     if (Number(o.lines) !== o.line_count) problem(`order ${o.id}: line_count ${o.line_count} but ${o.lines} lines`);
     const own = attemptsOf.get(o.id) ?? [];
     const succeeded = own.filter((a) => a.status === 'SUCCEEDED');
@@ -82,7 +90,8 @@ export async function verify(ownerUrl: string, expect: Expectations): Promise<Ve
       else if (succeeded[0].amount_minor !== o.total_minor || !succeeded[0].intent_id || succeeded[0].needs_refund) {
         problem(`order ${o.id}: CONFIRMED but its attempt is ${JSON.stringify(succeeded[0])} for total ${o.total_minor}`);
       }
-    } else if (succeeded.some((a) => !a.needs_refund)) problem(`order ${o.id}: ${o.state} with a SUCCEEDED attempt not flagged needsRefund`);
+    } else if (succeeded.some((a) => !a.needs_refund))
+      problem(`order ${o.id}: ${o.state} with a SUCCEEDED attempt not flagged needsRefund`);
   }
   const confirmed = byState.CONFIRMED ?? 0;
   if (confirmed !== expect.confirmed) problem(`${confirmed} CONFIRMED orders in the database, the bench saw ${expect.confirmed} confirmed`);

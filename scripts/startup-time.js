@@ -25,14 +25,23 @@ async function start(dataDir) {
   const port = await freePort();
   const began = performance.now();
   const child = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', EXPIRY_JOB_CRON: process.env.EXPIRY_JOB_CRON ?? '* * * * *' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      EXPIRY_JOB_CRON: process.env.EXPIRY_JOB_CRON ?? '* * * * *',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -60,7 +69,9 @@ async function main() {
   }
   for (const [kind, rs] of Object.entries(results)) {
     const keys = Object.keys(rs[0].phases);
-    console.log(`\n${kind} start: ready in ${median(rs.map((r) => r.readyMs))} ms (median of ${rs.length}: ${rs.map((r) => r.readyMs).join(', ')})`);
+    console.log(
+      `\n${kind} start: ready in ${median(rs.map((r) => r.readyMs))} ms (median of ${rs.length}: ${rs.map((r) => r.readyMs).join(', ')})`,
+    );
     for (const k of keys) console.log(`  ${k.padEnd(18)} ${String(median(rs.map((r) => r.phases[k] ?? 0))).padStart(6)} ms`);
   }
 }

@@ -54,7 +54,13 @@ export async function createApp(opts: AppOptions) {
   const apollo = new ApolloServer<Context>({
     schema: applyMiddleware(buildGraphQLSchema(), permissions()),
     // No landing page: Apollo's loads its sandbox from a CDN. A browser's GET /graphql gets a JSON 400 (Apollo's CSRF guard).
-    plugins: [...armor.plugins, queryCostLimit<Context>(), requestLog(), operationMetrics(metrics), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ...armor.plugins,
+      queryCostLimit<Context>(),
+      requestLog(),
+      operationMetrics(metrics),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     allowBatchedHttpRequests: false,
@@ -109,10 +115,18 @@ export async function createApp(opts: AppOptions) {
     }),
   );
   // A body the JSON parser refuses (over 1 MB, malformed) answers its 4xx as JSON, never Express's HTML page with a stack.
-  app.use('/graphql', (err: { status?: number; expose?: boolean; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err.status || err.status >= 500 || !err.expose) return next(err);
-    res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
-  });
+  app.use(
+    '/graphql',
+    (
+      err: { status?: number; expose?: boolean; message?: string },
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (!err.status || err.status >= 500 || !err.expose) return next(err);
+      res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
+    },
+  );
   // Every route is above: anything else is a JSON 404, like the other answers, not Express's HTML page.
   app.use((_req: express.Request, res: express.Response) => void res.status(404).json({ error: 'not found', code: 'NOT_FOUND' }));
   app.use(jsonErrors(deps.log));

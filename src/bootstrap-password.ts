@@ -19,7 +19,12 @@ export const bootstrapFile = (dataDir: string) => path.join(dataDir, 'bootstrap-
  * Creates the super admin on first start. A generated password is kept in a file only its owner may read, and
  * shown at every start until the first sign-in: a missed first banner is never a lost password.
  */
-export async function bootstrap(em: EntityManager, deps: DomainDeps, dataDir: string, admin: { email: string; password?: string }): Promise<Bootstrap | null> {
+export async function bootstrap(
+  em: EntityManager,
+  deps: DomainDeps,
+  dataDir: string,
+  admin: { email: string; password?: string },
+): Promise<Bootstrap | null> {
   const file = bootstrapFile(dataDir);
   const created = await bootstrapSuperAdmin(em, deps, admin.email, admin.password);
   if (created?.generatedPassword) {

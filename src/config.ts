@@ -71,7 +71,9 @@ function keptSecret(dataDir: string, name: string, make: () => string): string {
 function tokenKey(secret: string, production: boolean): string {
   const bytes = Buffer.byteLength(secret, 'utf8');
   if (production && bytes < 32) {
-    throw new StartError(`JWT_SECRET must be at least 32 bytes when NODE_ENV=production (got ${bytes}): set a random one in the environment, e.g. from \`openssl rand -base64 32\`.`);
+    throw new StartError(
+      `JWT_SECRET must be at least 32 bytes when NODE_ENV=production (got ${bytes}): set a random one in the environment, e.g. from \`openssl rand -base64 32\`.`,
+    );
   }
   return secret;
 }
@@ -96,8 +98,7 @@ function logFormat(raw: string): Config['logFormat'] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const dataDir = path.resolve(env.DATA_DIR ?? '.data');
-  const secret = (name: string, make: () => string) =>
-    env[name] || (production ? required(name) : keptSecret(dataDir, name, make));
+  const secret = (name: string, make: () => string) => env[name] || (production ? required(name) : keptSecret(dataDir, name, make));
   const sandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_API_BASE && !production;
   return {
     env: env.NODE_ENV ?? 'development',
@@ -109,12 +110,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: env.DATABASE_URL || (production ? required('DATABASE_URL') : undefined),
     databaseAppPassword: env.DATABASE_APP_PASSWORD || undefined,
-    jwtSecret: tokenKey(secret('JWT_SECRET', () => randomBytes(32).toString('base64url')), production),
+    jwtSecret: tokenKey(
+      secret('JWT_SECRET', () => randomBytes(32).toString('base64url')),
+      production,
+    ),
     tokenTtlSeconds: positiveInt('TOKEN_TTL_SECONDS', 8 * 3600, env),
     superAdmin: { email: env.SUPER_ADMIN_EMAIL || 'admin@aegis.local', password: env.SUPER_ADMIN_PASSWORD || undefined },
     stripe: {
       secretKey:
-        env.STRIPE_SECRET_KEY || (production ? required('STRIPE_SECRET_KEY', ' (the offline payment sandbox never runs in production)') : 'sk_test_aegis_sandbox'),
+        env.STRIPE_SECRET_KEY ||
+        (production ? required('STRIPE_SECRET_KEY', ' (the offline payment sandbox never runs in production)') : 'sk_test_aegis_sandbox'),
       webhookSecret: secret('STRIPE_WEBHOOK_SECRET', () => `whsec_${randomBytes(24).toString('base64url')}`),
       apiBase: env.STRIPE_API_BASE || undefined,
       publishableKey: env.STRIPE_PUBLISHABLE_KEY || (sandbox ? 'pk_test_aegis_sandbox' : undefined),

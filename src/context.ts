@@ -44,7 +44,10 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
   }
   const cartToken = req.cartToken?.trim();
   const visitor: VisitorActor | null = cartToken ? { kind: 'visitor', cartTokenHash: hashCartToken(cartToken) } : null;
-  const log = requestLogger(deps.log, { requestId: req.requestId, actor: admin ? `admin:${admin.adminId}` : visitor ? 'visitor' : 'anonymous' });
+  const log = requestLogger(deps.log, {
+    requestId: req.requestId,
+    actor: admin ? `admin:${admin.adminId}` : visitor ? 'visitor' : 'anonymous',
+  });
   const loaders = new Map<string, DataLoader<string, OrderDetails[OrderDetailPart]>>();
   const loaderOf = (siteId: string) => {
     let loader = loaders.get(siteId);
@@ -52,7 +55,12 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
       // Keys are "part|orderId": sibling fields asked in one tick share one read of only the parts they need.
       loader = new DataLoader(async (keys: readonly string[]) => {
         const asked = keys.map((k) => k.split('|') as [OrderDetailPart, string]);
-        const byId = await loadOrderDetails(em, siteId, asked.map(([, id]) => id), new Set(asked.map(([part]) => part)));
+        const byId = await loadOrderDetails(
+          em,
+          siteId,
+          asked.map(([, id]) => id),
+          new Set(asked.map(([part]) => part)),
+        );
         return asked.map(([part, id]) => byId.get(id)![part]);
       });
       loaders.set(siteId, loader);

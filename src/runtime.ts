@@ -40,8 +40,14 @@ function listen(app: RequestListener, port: number, host: string): Promise<Serve
   return new Promise((resolve, reject) => {
     const server = createServer(app);
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartError(`Port ${port} on ${host} is already in use (is another Aegis running?): stop it, or choose another port with PORT=${port + 1}.`));
-      else if (err.code === 'EACCES') reject(new StartError(`Port ${port} on ${host} needs privileges this process lacks: choose a port above 1023 with PORT.`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new StartError(
+            `Port ${port} on ${host} is already in use (is another Aegis running?): stop it, or choose another port with PORT=${port + 1}.`,
+          ),
+        );
+      else if (err.code === 'EACCES')
+        reject(new StartError(`Port ${port} on ${host} needs privileges this process lacks: choose a port above 1023 with PORT.`));
       else reject(err);
     });
     server.listen(port, host, () => resolve(server));
@@ -72,9 +78,18 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     last = performance.now();
   };
   validateTransitions();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, appPassword: config.databaseAppPassword, dataDir: config.dataDir, onQuery: opts.onQuery, onPhase: phase });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    appPassword: config.databaseAppPassword,
+    dataDir: config.dataDir,
+    onQuery: opts.onQuery,
+    onPhase: phase,
+  });
   if (!db.requestRole.connectRestricted) {
-    logger.warn({ role: db.requestRole.role }, 'the owner may not restrict CONNECT on this database: other roles of the cluster may still connect to it');
+    logger.warn(
+      { role: db.requestRole.role },
+      'the owner may not restrict CONNECT on this database: other roles of the cluster may still connect to it',
+    );
   }
   // No Stripe key outside production: the offline payment sandbox, reached by the same adapter over HTTP.
   const sandbox = config.stripe.sandbox
@@ -89,11 +104,23 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
   const clock = opts.clock ?? systemClock;
   const metrics = new AegisMetrics();
   reportMetrics(db.orm.em, metrics);
-  const alerts = createNotifier({ webhookUrl: config.alertWebhookUrl, limit: config.alertRateLimit, clock, log: logger, count: (kind) => metrics.alerts.inc({ kind }) });
+  const alerts = createNotifier({
+    webhookUrl: config.alertWebhookUrl,
+    limit: config.alertRateLimit,
+    clock,
+    log: logger,
+    count: (kind) => metrics.alerts.inc({ kind }),
+  });
   const deps: DomainDeps = {
     clock,
     // Outside production a configured API base is a Stripe-compatible test server: clients may confirm there too.
-    gateway: new MeteredGateway(new StripeGateway(stripe, { publishableKey: config.stripe.publishableKey ?? null, sandboxUrl: config.production ? null : (apiBase ?? null) }), metrics),
+    gateway: new MeteredGateway(
+      new StripeGateway(stripe, {
+        publishableKey: config.stripe.publishableKey ?? null,
+        sandboxUrl: config.production ? null : (apiBase ?? null),
+      }),
+      metrics,
+    ),
     advisor: new MeteredAdvisor(new OpenAIAdvisor(config.openai), metrics),
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
     loginLimiter: new RateLimiter(LOGIN_LIMITS.perClient, LOGIN_LIMITS.windowMs),
@@ -106,11 +133,24 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
   try {
     const bootstrap = await bootstrapAdmin(db.orm.em.fork(), deps, config.dataDir, config.superAdmin);
     phase('bootstrapAdmin');
-    const started = await startJobs({ ownerUrl: db.ownerUrl, orm: db.orm, deps, cron: config.expiryJobCron, policy: { draftTtlMs: config.draftCartTtlDays * 24 * 3600 * 1000 } });
+    const started = await startJobs({
+      ownerUrl: db.ownerUrl,
+      orm: db.orm,
+      deps,
+      cron: config.expiryJobCron,
+      policy: { draftTtlMs: config.draftCartTtlDays * 24 * 3600 * 1000 },
+    });
     jobs = started;
     phase('jobs');
     const { app, apollo, drain } = await createApp({
-      orm: db.orm, deps, stripe, webhookSecret: config.stripe.webhookSecret, production: config.production, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken,
+      orm: db.orm,
+      deps,
+      stripe,
+      webhookSecret: config.stripe.webhookSecret,
+      production: config.production,
+      trustProxy: config.trustProxy,
+      metrics,
+      metricsToken: config.metricsToken,
     });
     phase('graphqlApp');
     const server = await listen(app, opts.port ?? config.port, config.host);

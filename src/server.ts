@@ -30,7 +30,9 @@ function banner(config: Config, ready: Ready, workers: number) {
   if (ready.bootstrap) {
     lines.push(`  Super admin: ${ready.bootstrap.email}`);
     if (ready.bootstrap.generatedPassword) {
-      lines.push(`  Generated password (shown until its first sign-in; set SUPER_ADMIN_PASSWORD to choose one): ${ready.bootstrap.generatedPassword}`);
+      lines.push(
+        `  Generated password (shown until its first sign-in; set SUPER_ADMIN_PASSWORD to choose one): ${ready.bootstrap.generatedPassword}`,
+      );
     }
     if (ready.bootstrap.file) lines.push(`  The generated password is kept, readable only by you, in ${ready.bootstrap.file}`);
   }
@@ -64,7 +66,13 @@ function onSignals(stop: (signal: string) => Promise<void>) {
 /** One serving process: the whole server (with WEB_CONCURRENCY > 1, a cluster worker). */
 async function serve(config: Config) {
   const aegis = await startAegis(config);
-  const ready: Ready = { url: aegis.url, embedded: aegis.db.embedded, bootstrap: aegis.bootstrap, sandboxUrl: aegis.sandboxUrl, startup: aegis.startup };
+  const ready: Ready = {
+    url: aegis.url,
+    embedded: aegis.db.embedded,
+    bootstrap: aegis.bootstrap,
+    sandboxUrl: aegis.sandboxUrl,
+    startup: aegis.startup,
+  };
   if (cluster.isWorker) process.send!({ ready });
   else banner(config, ready, 1);
   onSignals(() => aegis.close());
@@ -75,9 +83,7 @@ async function serve(config: Config) {
  * and forks workers that share the port; it prints the banner once and stops them on a signal.
  */
 async function supervise(config: Config) {
-  const embedded = config.databaseUrl
-    ? undefined
-    : await loadEmbedded().startEmbeddedPostgres(path.join(config.dataDir, 'pg'));
+  const embedded = config.databaseUrl ? undefined : await loadEmbedded().startEmbeddedPostgres(path.join(config.dataDir, 'pg'));
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   await migrate(databaseUrl, { appPassword: config.databaseAppPassword });
   // One sandbox for all workers: they reach it as a configured Stripe API base; it delivers to the shared port.
@@ -85,7 +91,11 @@ async function supervise(config: Config) {
   sandbox?.setWebhook(`http://127.0.0.1:${config.port}/webhooks/stripe`, config.stripe.webhookSecret);
   const workerEnv = {
     DATABASE_URL: databaseUrl,
-    ...(sandbox && { STRIPE_API_BASE: sandbox.url, STRIPE_SECRET_KEY: config.stripe.secretKey, STRIPE_PUBLISHABLE_KEY: config.stripe.publishableKey }),
+    ...(sandbox && {
+      STRIPE_API_BASE: sandbox.url,
+      STRIPE_SECRET_KEY: config.stripe.secretKey,
+      STRIPE_PUBLISHABLE_KEY: config.stripe.publishableKey,
+    }),
   };
   let announced = false;
   for (let i = 0; i < config.workers; i++) {
@@ -93,7 +103,8 @@ async function supervise(config: Config) {
     worker.on('message', (msg: { ready?: Ready }) => {
       if (!msg.ready) return;
       // Only the worker that bootstrapped the super admin knows a generated password: show it.
-      if (msg.ready.bootstrap?.generatedPassword || !announced) banner(config, { ...msg.ready, embedded: Boolean(embedded), sandboxUrl: sandbox?.url ?? null }, config.workers);
+      if (msg.ready.bootstrap?.generatedPassword || !announced)
+        banner(config, { ...msg.ready, embedded: Boolean(embedded), sandboxUrl: sandbox?.url ?? null }, config.workers);
       announced = true;
     });
   }

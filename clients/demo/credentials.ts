@@ -12,7 +12,9 @@ export function superAdminCredentials(env: NodeJS.ProcessEnv = process.env): { e
   }
   const file = path.resolve(env.DATA_DIR ?? '.data', 'bootstrap-admin.json');
   if (!existsSync(file)) {
-    throw new DemoError(`no admin credentials: set SUPER_ADMIN_EMAIL and SUPER_ADMIN_PASSWORD as for the server, or run the demo from the folder where \`npm start\` created ${file}`);
+    throw new DemoError(
+      `no admin credentials: set SUPER_ADMIN_EMAIL and SUPER_ADMIN_PASSWORD as for the server, or run the demo from the folder where \`npm start\` created ${file}`,
+    );
   }
   const kept = JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string };
   return { ...kept, from: path.relative(process.cwd(), file) };

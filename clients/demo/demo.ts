@@ -22,7 +22,9 @@ async function main() {
   done(`signed in as ${creds.email} (credentials from ${creds.from})`);
 
   step(2, 'Create a site and two products');
-  const site = (await gql(CreateSiteDocument, { input: { name: `Demo shop ${new Date().toISOString().slice(0, 19)}`, currency: 'EUR' } }, { token })).createSite;
+  const site = (
+    await gql(CreateSiteDocument, { input: { name: `Demo shop ${new Date().toISOString().slice(0, 19)}`, currency: 'EUR' } }, { token })
+  ).createSite;
   expectNoUserErrors('createSite', site);
   const siteId = site.site!.id;
   const product = async (sku: string, name: string, priceMinor: number) => {
@@ -35,7 +37,10 @@ async function main() {
   done(`site ${siteId}: ${mug.name} €12.50, ${tee.name} €24.00`);
 
   step(3, 'A visitor buys two mugs and a T-shirt with card 4242 4242 4242 4242');
-  const first = await checkedOutCart(gql, siteId, [{ productId: mug.id, quantity: 2 }, { productId: tee.id, quantity: 1 }]);
+  const first = await checkedOutCart(gql, siteId, [
+    { productId: mug.id, quantity: 2 },
+    { productId: tee.id, quantity: 1 },
+  ]);
   done(`checkout: order ${first.order.id} is ${first.order.state}, total ${first.order.totalMinor} minor units`);
   const paid = await pay(gql, token, siteId, first.order.id, first.session, 'pm_card_visa', 'CONFIRMED');
   done(`the sandbox delivered payment_intent.succeeded, signed; the order is ${paid.order.state}`);
@@ -44,12 +49,16 @@ async function main() {
   step(4, 'Another visitor pays with a card that is declined (4000 0000 0000 0002), then retries with a good card');
   const second = await checkedOutCart(gql, siteId, [{ productId: tee.id, quantity: 1 }]);
   const failed = await pay(gql, token, siteId, second.order.id, second.session, 'pm_card_chargeDeclined', 'PAYMENT_FAILED');
-  done(`declined (${failed.declined}): the order is ${failed.order.state}, reason "${failed.order.failureReason}", retry before ${failed.order.recoveryDeadline}`);
+  done(
+    `declined (${failed.declined}): the order is ${failed.order.state}, reason "${failed.order.failureReason}", retry before ${failed.order.recoveryDeadline}`,
+  );
   const again = await retry(gql, siteId, second.order.id, second.cartToken);
   if (again.id === second.session.id) throw new DemoError('retryPayment reused the first payment intent');
   done(`retryPayment opened a new attempt (intent ${again.id}, a new idempotency key)`);
   const recovered = await pay(gql, token, siteId, second.order.id, again, 'pm_card_visa', 'CONFIRMED');
-  done(`the order is ${recovered.order.state} after ${recovered.order.paymentAttempts.length} attempts: ${recovered.order.paymentAttempts.map((a) => a.status).join(', ')}`);
+  done(
+    `the order is ${recovered.order.state} after ${recovered.order.paymentAttempts.length} attempts: ${recovered.order.paymentAttempts.map((a) => a.status).join(', ')}`,
+  );
   historyTable(recovered.order.history);
 
   step(5, 'Content and the AI advisory');

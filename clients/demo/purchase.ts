@@ -19,7 +19,11 @@ export async function checkedOutCart(gql: Request, siteId: string, lines: { prod
   expectNoUserErrors('createCart', created.createCart);
   const cartToken = created.createCart.cartToken!;
   for (const line of lines) expectNoUserErrors('addToCart', (await gql(AddToCartDocument, { siteId, ...line }, { cartToken })).addToCart);
-  const details = await gql(SetCheckoutDetailsDocument, { siteId, input: { email: 'ada@example.com', shippingAddress: address, billingAddress: address } }, { cartToken });
+  const details = await gql(
+    SetCheckoutDetailsDocument,
+    { siteId, input: { email: 'ada@example.com', shippingAddress: address, billingAddress: address } },
+    { cartToken },
+  );
   expectNoUserErrors('setCheckoutDetails', details.setCheckoutDetails);
   const checkout = (await gql(CheckoutDocument, { siteId }, { cartToken })).checkout;
   expectNoUserErrors('checkout', checkout);
@@ -28,7 +32,15 @@ export async function checkedOutCart(gql: Request, siteId: string, lines: { prod
 }
 
 /** Pays and waits for the gateway's webhook to move the order (the sandbox delivers it, signed, as Stripe does). */
-export async function pay(gql: Request, admin: string, siteId: string, orderId: string, session: Session, paymentMethod: string, expect: OrderState) {
+export async function pay(
+  gql: Request,
+  admin: string,
+  siteId: string,
+  orderId: string,
+  session: Session,
+  paymentMethod: string,
+  expect: OrderState,
+) {
   const declined = await confirmAtSandbox(session, paymentMethod);
   return { declined, order: await waitForState(gql, admin, siteId, orderId, expect) };
 }
@@ -38,7 +50,10 @@ async function waitForState(gql: Request, token: string, siteId: string, id: str
   for (;;) {
     const order = (await gql(OrderDocument, { siteId, id }, { token })).order;
     if (order?.state === expect) return order;
-    if (Date.now() > until) throw new DemoError(`order ${id} is ${order?.state ?? 'missing'} after 15 s, expected ${expect} (did the sandbox's webhook reach the server?)`);
+    if (Date.now() > until)
+      throw new DemoError(
+        `order ${id} is ${order?.state ?? 'missing'} after 15 s, expected ${expect} (did the sandbox's webhook reach the server?)`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

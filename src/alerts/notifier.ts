@@ -3,13 +3,7 @@ import type { Logger } from '../logger';
 
 /** What an operator is told about. Every kind is also logged, with its fields, where it happens. */
 export type AlertKind =
-  | 'payment_failed'
-  | 'webhook_signature_rejected'
-  | 'needs_refund'
-  | 'refund_refused'
-  | 'cancel_refused'
-  | 'job_failed'
-  | 'ai_unavailable';
+  'payment_failed' | 'webhook_signature_rejected' | 'needs_refund' | 'refund_refused' | 'cancel_refused' | 'job_failed' | 'ai_unavailable';
 
 export interface Alert {
   kind: AlertKind;
@@ -100,7 +94,13 @@ export const httpSink =
   };
 
 /** The log line always; the webhook too when configured. */
-export function createNotifier(opts: { webhookUrl?: string; limit: RateLimit; clock: Clock; log: Logger; count?: (kind: AlertKind) => void }): Notifier {
+export function createNotifier(opts: {
+  webhookUrl?: string;
+  limit: RateLimit;
+  clock: Clock;
+  log: Logger;
+  count?: (kind: AlertKind) => void;
+}): Notifier {
   const sinks = [logSink(opts.log), ...(opts.webhookUrl ? [httpSink(opts.webhookUrl)] : [])];
   return new Notifier(sinks, opts.limit, opts.clock, opts.log, opts.count);
 }

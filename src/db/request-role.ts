@@ -35,7 +35,9 @@ export async function ensureRequestRole(owner: Orm, configuredPassword?: string)
       const secret = configuredPassword ?? kept ?? randomBytes(24).toString('base64url');
       const [exists] = await run<unknown[]>(`select 1 from pg_roles where rolname = ${quoteLiteral(name)}`);
       if (!exists) {
-        await run(`CREATE ROLE ${name} LOGIN PASSWORD ${quoteLiteral(secret)} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE IN ROLE ${APP_ROLE}`);
+        await run(
+          `CREATE ROLE ${name} LOGIN PASSWORD ${quoteLiteral(secret)} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE IN ROLE ${APP_ROLE}`,
+        );
       } else if (secret !== kept) {
         await run(`ALTER ROLE ${name} LOGIN PASSWORD ${quoteLiteral(secret)}`);
       }
@@ -44,7 +46,9 @@ export async function ensureRequestRole(owner: Orm, configuredPassword?: string)
       if (group?.login) await run(`ALTER ROLE ${APP_ROLE} NOLOGIN PASSWORD NULL`);
       if (secret !== kept) {
         await run(`delete from aegis_owner.request_role`);
-        await run(`insert into aegis_owner.request_role (role_name, password, updated_at) values (${quoteLiteral(name)}, ${quoteLiteral(secret)}, now())`);
+        await run(
+          `insert into aegis_owner.request_role (role_name, password, updated_at) values (${quoteLiteral(name)}, ${quoteLiteral(secret)}, now())`,
+        );
       }
       return { role: name, password: secret, db };
     }),

@@ -4,7 +4,11 @@ import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from './
 import { readInSite } from './tx';
 
 /** The site's audit log, oldest first. */
-export async function listAuditLog(em: EntityManager, siteId: string, args: { first?: number | null; after?: string | null }): Promise<Page<AuditEntry> | null> {
+export async function listAuditLog(
+  em: EntityManager,
+  siteId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<AuditEntry> | null> {
   const cursor = decodeCursor(args.after);
   if (cursor === 'invalid') return null;
   const limit = pageSize(args.first);

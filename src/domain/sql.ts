@@ -8,11 +8,21 @@ type EntityClass<T> = new (...args: never[]) => T;
  * (bench/README.md, "Where the time goes"). Every statement runs inside a site-bound transaction, so row-level
  * security scopes it; each still names its site_id where the table has one.
  */
-export async function selectEntities<T extends object>(tx: EntityManager, entity: EntityClass<T>, sql: string, params: unknown[]): Promise<T[]> {
+export async function selectEntities<T extends object>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   const rows = await tx.execute<Record<string, unknown>[]>(sql, params);
   return rows.map((row) => tx.map(entity, row));
 }
 
-export async function selectEntity<T extends object>(tx: EntityManager, entity: EntityClass<T>, sql: string, params: unknown[]): Promise<T | null> {
+export async function selectEntity<T extends object>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  sql: string,
+  params: unknown[],
+): Promise<T | null> {
   return (await selectEntities(tx, entity, sql, params))[0] ?? null;
 }

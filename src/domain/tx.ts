@@ -25,11 +25,7 @@ async function bindSite(em: EntityManager, siteId: string | null): Promise<void>
  * everything back, including the audit entry, and comes back as data. Unknown or malformed site ids answer
  * NOT_FOUND, like another site's ids.
  */
-export async function inSite<T>(
-  em: EntityManager,
-  siteId: string,
-  work: (tx: EntityManager) => Promise<Result<T>>,
-): Promise<Result<T>> {
+export async function inSite<T>(em: EntityManager, siteId: string, work: (tx: EntityManager) => Promise<Result<T>>): Promise<Result<T>> {
   if (!isUuid(siteId)) return notFound('Site', ['siteId']);
   return runTx(em, siteId, work);
 }
@@ -50,7 +46,8 @@ async function runTx<T>(em: EntityManager, siteId: string | null, work: (tx: Ent
   } catch (err) {
     if (err instanceof Refusal) return { ok: false as const, errors: err.errors };
     // A concurrent writer took the same unique value (a SKU, a slug) between our check and our insert.
-    if (err instanceof UniqueConstraintViolationException) return refuse(ErrorCode.CONFLICT, 'A concurrent change conflicted with this one; try again');
+    if (err instanceof UniqueConstraintViolationException)
+      return refuse(ErrorCode.CONFLICT, 'A concurrent change conflicted with this one; try again');
     throw err;
   }
 }
@@ -72,15 +69,18 @@ export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) =
  */
 function siteTx<T>(em: EntityManager, siteId: string | null, readOnly: boolean, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   const fork = em.fork();
-  return fork.getConnection().transactional(async (trx) => {
-    fork.setTransactionContext(trx);
-    try {
-      await bindSite(fork, siteId);
-      return await work(fork);
-    } finally {
-      fork.resetTransactionContext();
-    }
-  }, { readOnly });
+  return fork.getConnection().transactional(
+    async (trx) => {
+      fork.setTransactionContext(trx);
+      try {
+        await bindSite(fork, siteId);
+        return await work(fork);
+      } finally {
+        fork.resetTransactionContext();
+      }
+    },
+    { readOnly },
+  );
 }
 
 export { ErrorCode };

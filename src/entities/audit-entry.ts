@@ -17,8 +17,16 @@ export class AuditEntry {
   @Property({ type: 'text', nullable: true }) reason: string | null = null;
 
   constructor(fields: {
-    siteId: string | null; at: Date; actor: string; action: string; entity: string; entityId: string;
-    detail?: string | null; fromState?: string | null; toState?: string | null; reason?: string | null;
+    siteId: string | null;
+    at: Date;
+    actor: string;
+    action: string;
+    entity: string;
+    entityId: string;
+    detail?: string | null;
+    fromState?: string | null;
+    toState?: string | null;
+    reason?: string | null;
   }) {
     this.siteId = fields.siteId;
     this.at = fields.at;

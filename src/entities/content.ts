@@ -40,8 +40,14 @@ export class ContentVersion {
   @Property({ type: 'timestamptz' }) createdAt: Date;
 
   constructor(fields: {
-    siteId: string; contentItemId: string; number: number; body: string; source: ContentSourceName;
-    suggestionId?: string | null; createdBy: string; createdAt: Date;
+    siteId: string;
+    contentItemId: string;
+    number: number;
+    body: string;
+    source: ContentSourceName;
+    suggestionId?: string | null;
+    createdBy: string;
+    createdAt: Date;
   }) {
     this.siteId = fields.siteId;
     this.contentItemId = fields.contentItemId;
@@ -71,7 +77,15 @@ export class Suggestion {
   @Property({ type: 'text', nullable: true }) rejectionReason: string | null = null;
   @Property({ type: 'integer', nullable: true }) createdVersion: number | null = null;
 
-  constructor(fields: { siteId: string; contentItemId: string; instruction: string; body: string; baseVersion: number; model: string; createdAt: Date }) {
+  constructor(fields: {
+    siteId: string;
+    contentItemId: string;
+    instruction: string;
+    body: string;
+    baseVersion: number;
+    model: string;
+    createdAt: Date;
+  }) {
     this.siteId = fields.siteId;
     this.contentItemId = fields.contentItemId;
     this.instruction = fields.instruction;

@@ -14,4 +14,18 @@ export type { AddressValue } from './order';
 export * from './states';
 export { SITE_FILTER, siteFilter, TENANT_ENTITIES, type SiteFilterArgs } from './site-filter';
 export * from './content';
-export const allEntities = [Site, Admin, AdminSite, Product, Order, OrderLine, PaymentAttempt, PaymentFailure, WebhookEvent, AuditEntry, ContentItem, ContentVersion, Suggestion];
+export const allEntities = [
+  Site,
+  Admin,
+  AdminSite,
+  Product,
+  Order,
+  OrderLine,
+  PaymentAttempt,
+  PaymentFailure,
+  WebhookEvent,
+  AuditEntry,
+  ContentItem,
+  ContentVersion,
+  Suggestion,
+];

@@ -24,7 +24,14 @@ export class PaymentFailure {
   @Property({ type: 'timestamptz' }) at: Date;
 
   constructor(fields: {
-    siteId: string; orderId: string; attemptId: string; kind: PaymentFailureKind; intentId?: string | null; eventId?: string | null; reason: string; at: Date;
+    siteId: string;
+    orderId: string;
+    attemptId: string;
+    kind: PaymentFailureKind;
+    intentId?: string | null;
+    eventId?: string | null;
+    reason: string;
+    at: Date;
   }) {
     this.siteId = fields.siteId;
     this.orderId = fields.orderId;

@@ -8,7 +8,15 @@ export const SITE_FILTER = 'site';
 
 /** Entities with a site_id column under row-level security (test/authority/rls.test.ts checks the list is whole). */
 export const TENANT_ENTITIES = [
-  'Product', 'Order', 'OrderLine', 'PaymentAttempt', 'PaymentFailure', 'AuditEntry', 'ContentItem', 'ContentVersion', 'Suggestion',
+  'Product',
+  'Order',
+  'OrderLine',
+  'PaymentAttempt',
+  'PaymentFailure',
+  'AuditEntry',
+  'ContentItem',
+  'ContentVersion',
+  'Suggestion',
 ];
 
 export interface SiteFilterArgs {

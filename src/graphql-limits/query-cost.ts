@@ -15,7 +15,9 @@ const PAGE_FALLBACK = 100;
 const clamp = (n: number, min: number, max: number) => Math.max(min, Math.min(n, max));
 
 const sizeOf = (typeName: string, fieldName: string): number | undefined =>
-  LIST_SIZES[`${typeName}.${fieldName}`] ?? LIST_SIZES[`*.${fieldName}`] ?? (typeName.startsWith('__') ? INTROSPECTION_LIST_SIZE : undefined);
+  LIST_SIZES[`${typeName}.${fieldName}`] ??
+  LIST_SIZES[`*.${fieldName}`] ??
+  (typeName.startsWith('__') ? INTROSPECTION_LIST_SIZE : undefined);
 
 /** A field costs its weight (1, more for large text) plus its children's cost times the items its list can hold. */
 export const estimateCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {

@@ -15,7 +15,11 @@ export function operationMetrics(metrics: AegisMetrics): ApolloServerPlugin<Cont
       return {
         async willSendResponse({ operationName, request, operation, errors }) {
           metrics.graphqlDuration.observe(
-            { operation: operationLabel(operationName ?? request.operationName), type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'errors' : 'ok' },
+            {
+              operation: operationLabel(operationName ?? request.operationName),
+              type: operation?.operation ?? 'unknown',
+              outcome: errors?.length ? 'errors' : 'ok',
+            },
             (performance.now() - started) / 1000,
           );
         },

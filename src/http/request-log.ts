@@ -35,7 +35,10 @@ export function requestLog(): ApolloServerPlugin<Context> {
         async willSendResponse({ operationName, errors }) {
           const fields = { operation: operationName ?? null, ms: Math.round(performance.now() - started) };
           if (errors?.length) {
-            contextValue.deps.log.warn({ ...fields, errors: errors.map((e) => e.extensions?.code ?? e.message) }, 'graphql operation answered errors');
+            contextValue.deps.log.warn(
+              { ...fields, errors: errors.map((e) => e.extensions?.code ?? e.message) },
+              'graphql operation answered errors',
+            );
           } else {
             contextValue.deps.log.debug(fields, 'graphql operation');
           }

@@ -31,7 +31,9 @@ export async function startJobs(opts: { ownerUrl: string; orm: Orm; deps: Domain
   });
   await boss.start();
   try {
-    await retryOnDeadlock(() => boss.createQueue(EXPIRE_ORDERS_QUEUE, { name: EXPIRE_ORDERS_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 15 * 60 }));
+    await retryOnDeadlock(() =>
+      boss.createQueue(EXPIRE_ORDERS_QUEUE, { name: EXPIRE_ORDERS_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 15 * 60 }),
+    );
     if (opts.cron !== 'off') await retryOnDeadlock(() => boss.schedule(EXPIRE_ORDERS_QUEUE, opts.cron, {}, { tz: 'UTC' }));
     const workerId = await boss.work(EXPIRE_ORDERS_QUEUE, async ([job]) => runExpiry(opts.orm, deps, opts.policy, job.id));
     return {
@@ -75,6 +77,10 @@ async function runExpiry(orm: Orm, deps: DomainDeps, policy: ExpiryPolicy, jobId
     failure = (err as Error).message;
   }
   deps.log.error({ job: EXPIRE_ORDERS_QUEUE, jobId, reason: failure }, 'scheduled job failed');
-  deps.alerts.raise({ kind: 'job_failed', message: `Scheduled job ${EXPIRE_ORDERS_QUEUE} failed`, fields: { job: EXPIRE_ORDERS_QUEUE, jobId, reason: failure } });
+  deps.alerts.raise({
+    kind: 'job_failed',
+    message: `Scheduled job ${EXPIRE_ORDERS_QUEUE} failed`,
+    fields: { job: EXPIRE_ORDERS_QUEUE, jobId, reason: failure },
+  });
   throw new Error(failure);
 }

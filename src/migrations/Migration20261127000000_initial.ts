@@ -130,7 +130,9 @@ export class Migration20261127000000_initial extends Migration {
     }
     // Platform actions (no site) are audited with a NULL site_id and are visible only when no site is set.
     this.addSql(`ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;`);
-    this.addSql(`CREATE POLICY site_isolation ON audit_log USING (site_id IS NOT DISTINCT FROM app_site_id()) WITH CHECK (site_id IS NOT DISTINCT FROM app_site_id());`);
+    this.addSql(
+      `CREATE POLICY site_isolation ON audit_log USING (site_id IS NOT DISTINCT FROM app_site_id()) WITH CHECK (site_id IS NOT DISTINCT FROM app_site_id());`,
+    );
 
     // The audit log is append-only, for everyone, including the owner.
     this.addSql(`

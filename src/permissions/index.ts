@@ -60,8 +60,23 @@ export const ruleMap = {
   PaymentAttempt: each(isReachable, 'id', 'status', 'amountMinor', 'createdAt', 'failureReason', 'needsRefund'),
   Order: each(
     isReachable,
-    'id', 'siteId', 'state', 'currency', 'totalMinor', 'email', 'shippingAddress', 'billingAddress', 'failureReason',
-    'recoveryDeadline', 'createdAt', 'updatedAt', 'lines', 'paymentAttempts', 'paymentSession', 'needsRefund', 'history',
+    'id',
+    'siteId',
+    'state',
+    'currency',
+    'totalMinor',
+    'email',
+    'shippingAddress',
+    'billingAddress',
+    'failureReason',
+    'recoveryDeadline',
+    'createdAt',
+    'updatedAt',
+    'lines',
+    'paymentAttempts',
+    'paymentSession',
+    'needsRefund',
+    'history',
   ),
   OrderEdge: each(isReachable, 'cursor', 'node'),
   OrderConnection: each(isReachable, 'edges', 'pageInfo'),
@@ -69,8 +84,19 @@ export const ruleMap = {
   ContentItem: each(isReachable, 'id', 'siteId', 'slug', 'title', 'currentVersion', 'versions'),
   Suggestion: each(
     isReachable,
-    'id', 'siteId', 'contentItemId', 'status', 'instruction', 'body', 'baseVersion', 'model', 'createdAt', 'decidedAt',
-    'decidedBy', 'rejectionReason', 'createdVersion',
+    'id',
+    'siteId',
+    'contentItemId',
+    'status',
+    'instruction',
+    'body',
+    'baseVersion',
+    'model',
+    'createdAt',
+    'decidedAt',
+    'decidedBy',
+    'rejectionReason',
+    'createdVersion',
   ),
   AuditEntry: each(isReachable, 'id', 'at', 'actor', 'action', 'entity', 'entityId', 'detail'),
   AuditEntryEdge: each(isReachable, 'cursor', 'node'),
@@ -88,19 +114,16 @@ export const ruleMap = {
 };
 
 export function permissions() {
-  return shield(
-    ruleMap,
-    {
-      fallbackRule: deny,
-      // Called with null for a denied field, and with the error when a resolver threw (a bug): never leak it.
-      fallbackError: (thrown, _parent, _args, shieldCtx, info) => {
-        const ctx = shieldCtx as unknown as Context;
-        if (!thrown) return forbidden();
-        ctx.deps.log.error({ err: thrown, requestId: ctx.requestId, field: `${info.parentType.name}.${info.fieldName}` }, 'resolver failed');
-        return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      },
-      allowExternalErrors: false,
-      debug: false,
+  return shield(ruleMap, {
+    fallbackRule: deny,
+    // Called with null for a denied field, and with the error when a resolver threw (a bug): never leak it.
+    fallbackError: (thrown, _parent, _args, shieldCtx, info) => {
+      const ctx = shieldCtx as unknown as Context;
+      if (!thrown) return forbidden();
+      ctx.deps.log.error({ err: thrown, requestId: ctx.requestId, field: `${info.parentType.name}.${info.fieldName}` }, 'resolver failed');
+      return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     },
-  );
+    allowExternalErrors: false,
+    debug: false,
+  });
 }

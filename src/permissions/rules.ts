@@ -47,6 +47,7 @@ export const isVisitor = rule({ cache: 'no_cache' })((_p, _a, ctx: Context) => {
 export const isVisitorOrAdminOfSite = rule({ cache: 'no_cache' })((_p, args: { siteId?: string }, ctx: Context) => {
   if (ctx.authFailed) return unauthenticated();
   const admin = ctx.admin;
-  if (admin) return admin.role === Role.SUPER_ADMIN || (typeof args.siteId === 'string' && admin.siteIds.includes(args.siteId)) ? true : forbidden();
+  if (admin)
+    return admin.role === Role.SUPER_ADMIN || (typeof args.siteId === 'string' && admin.siteIds.includes(args.siteId)) ? true : forbidden();
   return ctx.visitor ? true : unauthenticated();
 });

@@ -6,7 +6,14 @@ import { createContentItem } from '../domain/content/commands/create-content-ite
 import { rejectSuggestion } from '../domain/content/commands/reject-suggestion';
 import { requestSuggestion } from '../domain/content/commands/request-suggestion';
 import { reviseContent } from '../domain/content/commands/revise-content';
-import { CONTENT_PAGE, getContentItem, listContentItems, listSuggestions, listVersions, type ContentItemView } from '../domain/content/queries';
+import {
+  CONTENT_PAGE,
+  getContentItem,
+  listContentItems,
+  listSuggestions,
+  listVersions,
+  type ContentItemView,
+} from '../domain/content/queries';
 import type * as E from '../entities';
 import { ContentSource, SuggestionStatus } from '../schema/enums';
 import { CreateContentItemInput } from '../schema/inputs';
@@ -16,7 +23,12 @@ import { payload } from './mappers';
 import { adminOf } from './platform';
 
 const toVersion = (v: E.ContentVersion): ContentVersion => ({
-  number: v.number, body: v.body, source: ContentSource[v.source], suggestionId: v.suggestionId, createdBy: v.createdBy, createdAt: v.createdAt,
+  number: v.number,
+  body: v.body,
+  source: ContentSource[v.source],
+  suggestionId: v.suggestionId,
+  createdBy: v.createdBy,
+  createdAt: v.createdAt,
 });
 
 const toContentItem = ({ item, versions }: ContentItemView): ContentItem => ({
@@ -28,15 +40,30 @@ const toContentItem = ({ item, versions }: ContentItemView): ContentItem => ({
 });
 
 const toSuggestion = (s: E.Suggestion): Suggestion => ({
-  id: s.id, siteId: s.siteId, contentItemId: s.contentItemId, status: SuggestionStatus[s.status], instruction: s.instruction, body: s.body,
-  baseVersion: s.baseVersion, model: s.model, createdAt: s.createdAt, decidedAt: s.decidedAt, decidedBy: s.decidedBy,
-  rejectionReason: s.rejectionReason, createdVersion: s.createdVersion,
+  id: s.id,
+  siteId: s.siteId,
+  contentItemId: s.contentItemId,
+  status: SuggestionStatus[s.status],
+  instruction: s.instruction,
+  body: s.body,
+  baseVersion: s.baseVersion,
+  model: s.model,
+  createdAt: s.createdAt,
+  decidedAt: s.decidedAt,
+  decidedBy: s.decidedBy,
+  rejectionReason: s.rejectionReason,
+  createdVersion: s.createdVersion,
 });
 
 /** Per request, one loader per site and page: the items of one list ask in the same tick and are read in one query. */
 const versionLoaders = new WeakMap<Context, Map<string, DataLoader<string, E.ContentVersion[]>>>();
 
-function versionsOf(ctx: Context, siteId: string, itemId: string, page: { first: number | null; after: number | null }): Promise<E.ContentVersion[]> {
+function versionsOf(
+  ctx: Context,
+  siteId: string,
+  itemId: string,
+  page: { first: number | null; after: number | null },
+): Promise<E.ContentVersion[]> {
   let loaders = versionLoaders.get(ctx);
   if (!loaders) versionLoaders.set(ctx, (loaders = new Map()));
   const key = `${siteId}|${page.first}|${page.after}`;
@@ -57,7 +84,11 @@ const pageArgs = { nullable: true, defaultValue: CONTENT_PAGE.default, descripti
 @Resolver(() => ContentItem)
 export class ContentResolver {
   @Query(() => ContentItem, { nullable: true })
-  async contentItem(@Arg('siteId', () => ID) siteId: string, @Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContentItem | null> {
+  async contentItem(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<ContentItem | null> {
     const view = await getContentItem(ctx.em, siteId, id);
     return view ? toContentItem(view) : null;
   }

@@ -4,7 +4,12 @@ import type * as E from '../entities';
 import type { AuditEntry, Order, Product } from '../schema/types';
 
 export const toProduct = (p: E.Product): Product => ({
-  id: p.id, siteId: p.siteId, sku: p.sku, name: p.name, priceMinor: p.priceMinor, currency: p.currency,
+  id: p.id,
+  siteId: p.siteId,
+  sku: p.sku,
+  name: p.name,
+  priceMinor: p.priceMinor,
+  currency: p.currency,
 });
 
 export const toOrder = (o: E.Order): Order => ({
@@ -23,12 +28,22 @@ export const toOrder = (o: E.Order): Order => ({
 });
 
 export const toAuditEntry = (e: E.AuditEntry): AuditEntry => ({
-  id: e.id, at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityId: e.entityId,
-  detail: [e.fromState || e.toState ? `${e.fromState ?? '—'} -> ${e.toState}` : null, e.reason, e.detail].filter(Boolean).join('; ') || null,
+  id: e.id,
+  at: e.at,
+  actor: e.actor,
+  action: e.action,
+  entity: e.entity,
+  entityId: e.entityId,
+  detail:
+    [e.fromState || e.toState ? `${e.fromState ?? '—'} -> ${e.toState}` : null, e.reason, e.detail].filter(Boolean).join('; ') || null,
 });
 
 /** `{ [key]: value, userErrors: [] }` or `{ [key]: null, userErrors }`. */
-export function payload<K extends string, T, V>(key: K, result: Result<T>, map: (v: T) => V): { [P in K]: V | null } & { userErrors: UserError[] } {
+export function payload<K extends string, T, V>(
+  key: K,
+  result: Result<T>,
+  map: (v: T) => V,
+): { [P in K]: V | null } & { userErrors: UserError[] } {
   return (result.ok ? { [key]: map(result.value), userErrors: [] } : { [key]: null, userErrors: result.errors }) as never;
 }
 

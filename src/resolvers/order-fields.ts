@@ -24,10 +24,19 @@ export class OrderFieldsResolver {
   }
 
   @FieldResolver(() => [PaymentAttempt], { description: 'Oldest first.' })
-  async paymentAttempts(@Root() order: Order, @Arg('first', () => Int, firstArg) first: number | null, @Ctx() ctx: Context): Promise<PaymentAttempt[]> {
+  async paymentAttempts(
+    @Root() order: Order,
+    @Arg('first', () => Int, firstArg) first: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<PaymentAttempt[]> {
     const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
     return attempts.slice(0, pageSize(first)).map((a) => ({
-      id: a.id, status: a.status, amountMinor: a.amountMinor, createdAt: a.createdAt, failureReason: a.failureReason, needsRefund: a.needsRefund,
+      id: a.id,
+      status: a.status,
+      amountMinor: a.amountMinor,
+      createdAt: a.createdAt,
+      failureReason: a.failureReason,
+      needsRefund: a.needsRefund,
     }));
   }
 
@@ -39,7 +48,9 @@ export class OrderFieldsResolver {
     if (order.state !== OrderState.PENDING_PAYMENT) return null;
     const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
     const current = attempts[attempts.length - 1];
-    return current?.intentId && current.clientSecret ? { id: current.intentId, clientSecret: current.clientSecret, ...ctx.deps.gateway.client } : null;
+    return current?.intentId && current.clientSecret
+      ? { id: current.intentId, clientSecret: current.clientSecret, ...ctx.deps.gateway.client }
+      : null;
   }
 
   @FieldResolver(() => Boolean, { description: 'True when any attempt of this order needs a refund.' })
@@ -52,7 +63,11 @@ export class OrderFieldsResolver {
   async history(@Root() order: Order, @Arg('first', () => Int, firstArg) first: number | null, @Ctx() ctx: Context): Promise<OrderEvent[]> {
     const history = await ctx.orderDetail(order.siteId, 'history', order.id);
     return history.slice(0, pageSize(first)).map((h) => ({
-      at: h.at, from: (h.fromState as OrderState) ?? null, to: h.toState as OrderState, actor: h.actor, reason: h.reason,
+      at: h.at,
+      from: (h.fromState as OrderState) ?? null,
+      to: h.toState as OrderState,
+      actor: h.actor,
+      reason: h.reason,
     }));
   }
 }

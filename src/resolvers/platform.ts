@@ -28,12 +28,18 @@ export class PlatformResolver {
   }
 
   @Mutation(() => AdminLoginPayload)
-  async adminLogin(@Arg('email', () => String) email: string, @Arg('password', () => String) password: string, @Ctx() ctx: Context): Promise<AdminLoginPayload> {
+  async adminLogin(
+    @Arg('email', () => String) email: string,
+    @Arg('password', () => String) password: string,
+    @Ctx() ctx: Context,
+  ): Promise<AdminLoginPayload> {
     const result = await adminLogin(ctx.em, ctx.deps, { email, password, clientKey: ctx.clientKey });
     return result.ok ? { ...result.value, userErrors: [] } : { token: null, admin: null, userErrors: result.errors };
   }
 
-  @Mutation(() => AdminLogoutAllPayload, { description: "Ends every session of the calling admin: all its tokens, this one included, are refused from the next request on." })
+  @Mutation(() => AdminLogoutAllPayload, {
+    description: 'Ends every session of the calling admin: all its tokens, this one included, are refused from the next request on.',
+  })
   async adminLogoutAll(@Ctx() ctx: Context): Promise<AdminLogoutAllPayload> {
     return payload('admin', await adminLogoutAll(ctx.em, ctx.deps, adminOf(ctx)), same);
   }
@@ -67,7 +73,11 @@ export class PlatformResolver {
   }
 
   @Mutation(() => SitePayload)
-  async setAiEnabled(@Arg('siteId', () => ID) siteId: string, @Arg('enabled', () => Boolean) enabled: boolean, @Ctx() ctx: Context): Promise<SitePayload> {
+  async setAiEnabled(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('enabled', () => Boolean) enabled: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<SitePayload> {
     return payload('site', await setAiEnabled(ctx.em, ctx.deps, adminOf(ctx), siteId, enabled), same);
   }
 }

@@ -13,7 +13,10 @@ import { adminOf } from './platform';
 
 @Resolver()
 export class SiteAdminResolver {
-  @Query(() => Order, { nullable: true, description: 'Visitor: only the order of its own cart token. Admin: any order of an entitled site.' })
+  @Query(() => Order, {
+    nullable: true,
+    description: 'Visitor: only the order of its own cart token. Admin: any order of an entitled site.',
+  })
   async order(@Arg('siteId', () => ID) siteId: string, @Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Order | null> {
     // Shield admits an admin of the site or a visitor; a visitor is held to its own cart.
     const order = await getOrder(ctx.em, siteId, id, ctx.admin ? undefined : ctx.visitor!);
@@ -42,7 +45,11 @@ export class SiteAdminResolver {
   }
 
   @Mutation(() => ProductPayload)
-  async createProduct(@Arg('siteId', () => ID) siteId: string, @Arg('input', () => CreateProductInput) input: CreateProductInput, @Ctx() ctx: Context): Promise<ProductPayload> {
+  async createProduct(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('input', () => CreateProductInput) input: CreateProductInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProductPayload> {
     return payload('product', await createProduct(ctx.em, ctx.deps, adminOf(ctx), siteId, input), toProduct);
   }
 

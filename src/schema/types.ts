@@ -93,7 +93,8 @@ export class PaymentSession {
   publishableKey!: string | null;
   @Field(() => String, {
     nullable: true,
-    description: 'Set only when the offline payment sandbox serves this server: the base URL where a client confirms the intent with its client secret and a test card, as Stripe.js does with Stripe.',
+    description:
+      'Set only when the offline payment sandbox serves this server: the base URL where a client confirms the intent with its client secret and a test card, as Stripe.js does with Stripe.',
   })
   sandboxUrl!: string | null;
 }

@@ -40,9 +40,18 @@ const INT_MAX = 2 ** 31 - 1;
 // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const naughty = fc.constantFrom(...NAUGHTY_STRINGS);
-const text = fc.oneof(naughty, fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 250 }));
+const text = fc.oneof(
+  naughty,
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.string({ unit: 'grapheme', maxLength: 250 }),
+);
 const id = (...known: (() => string)[]) => fc.oneof(text, fc.uuid(), ...known.map((k) => fc.constant(null).map(() => k())));
-const int = fc.oneof(fc.integer({ min: -INT_MAX - 1, max: INT_MAX }), fc.constantFrom(-1, 0, 1, 999, 1000, 1001, 100_000_000, 100_000_001, INT_MAX), fc.integer({ min: -5, max: 1005 }));
+const int = fc.oneof(
+  fc.integer({ min: -INT_MAX - 1, max: INT_MAX }),
+  fc.constantFrom(-1, 0, 1, 999, 1000, 1001, 100_000_000, 100_000_001, INT_MAX),
+  fc.integer({ min: -5, max: 1005 }),
+);
 
 const LONE_SURROGATE = /\p{Cs}/u;
 /** CONTRACT's bounded string: trimmed, 1..max characters, no control characters, no lone surrogate. */
@@ -78,7 +87,12 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
   it('createSite: name bounded at 200, currency ISO 4217', async () => {
     await fc.assert(
       fc.asyncProperty(text, fc.oneof(text, fc.constantFrom('EUR', 'usd', ' gbp ', 'XXX', 'EU', 'EURO')), async (name, currency) => {
-        const o = await attempt(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ name currency } ${UE} } }`, { i: { name, currency } }, 'createSite', asSuper());
+        const o = await attempt(
+          `mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ name currency } ${UE} } }`,
+          { i: { name, currency } },
+          'createSite',
+          asSuper(),
+        );
         if (!inBounds(name, 200)) expect(validation(o)).toBe(true);
         if (o.payload?.site) {
           expect(o.payload.site.name).toBe(name.trim());
@@ -108,12 +122,43 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
 
   it('createSiteAdmin, setAdminSites, setAdminDisabled, setAiEnabled: any ids and strings', async () => {
     await fc.assert(
-      fc.asyncProperty(text, text, fc.array(id(() => siteId), { maxLength: 4 }), id(() => adminId), fc.boolean(), id(() => siteId), async (email, password, siteIds, who, flag, site) => {
-        await attempt(`mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } ${UE} } }`, { i: { email, password, siteIds } }, 'createSiteAdmin', asSuper());
-        await attempt(`mutation($a:ID!,$s:[ID!]!){ setAdminSites(adminId:$a,siteIds:$s){ admin{ id } ${UE} } }`, { a: who, s: siteIds }, 'setAdminSites', asSuper());
-        await attempt(`mutation($a:ID!,$d:Boolean!){ setAdminDisabled(adminId:$a,disabled:$d){ admin{ id } ${UE} } }`, { a: who, d: flag }, 'setAdminDisabled', asSuper());
-        await attempt(`mutation($s:ID!,$e:Boolean!){ setAiEnabled(siteId:$s,enabled:$e){ site{ id } ${UE} } }`, { s: site, e: false }, 'setAiEnabled', asSuper());
-      }),
+      fc.asyncProperty(
+        text,
+        text,
+        fc.array(
+          id(() => siteId),
+          { maxLength: 4 },
+        ),
+        id(() => adminId),
+        fc.boolean(),
+        id(() => siteId),
+        async (email, password, siteIds, who, flag, site) => {
+          await attempt(
+            `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } ${UE} } }`,
+            { i: { email, password, siteIds } },
+            'createSiteAdmin',
+            asSuper(),
+          );
+          await attempt(
+            `mutation($a:ID!,$s:[ID!]!){ setAdminSites(adminId:$a,siteIds:$s){ admin{ id } ${UE} } }`,
+            { a: who, s: siteIds },
+            'setAdminSites',
+            asSuper(),
+          );
+          await attempt(
+            `mutation($a:ID!,$d:Boolean!){ setAdminDisabled(adminId:$a,disabled:$d){ admin{ id } ${UE} } }`,
+            { a: who, d: flag },
+            'setAdminDisabled',
+            asSuper(),
+          );
+          await attempt(
+            `mutation($s:ID!,$e:Boolean!){ setAiEnabled(siteId:$s,enabled:$e){ site{ id } ${UE} } }`,
+            { s: site, e: false },
+            'setAiEnabled',
+            asSuper(),
+          );
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -122,7 +167,11 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
     await fc.assert(
       fc.asyncProperty(text, text, async (email, password) => {
         clock.advance(16 * 60 * 1000);
-        const o = await attempt(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token ${UE} } }`, { e: email, p: password }, 'adminLogin');
+        const o = await attempt(
+          `mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token ${UE} } }`,
+          { e: email, p: password },
+          'adminLogin',
+        );
         expect(o.errors.map((e) => e.code)).toEqual(['INVALID_CREDENTIALS']);
       }),
       RUNS,
@@ -132,27 +181,40 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
   it('createCart, checkout, retryPayment: any site and order ids', async () => {
     const cartToken = await newCart();
     await fc.assert(
-      fc.asyncProperty(id(() => siteId), id(), async (site, orderId) => {
-        await attempt(`mutation($s:ID!){ createCart(siteId:$s){ cartToken ${UE} } }`, { s: site }, 'createCart');
-        await attempt(`mutation($s:ID!){ checkout(siteId:$s){ order{ id } ${UE} } }`, { s: site }, 'checkout', { cartToken });
-        await attempt(`mutation($s:ID!,$o:ID!){ retryPayment(siteId:$s,orderId:$o){ order{ id } ${UE} } }`, { s: site, o: orderId }, 'retryPayment', { cartToken });
-      }),
+      fc.asyncProperty(
+        id(() => siteId),
+        id(),
+        async (site, orderId) => {
+          await attempt(`mutation($s:ID!){ createCart(siteId:$s){ cartToken ${UE} } }`, { s: site }, 'createCart');
+          await attempt(`mutation($s:ID!){ checkout(siteId:$s){ order{ id } ${UE} } }`, { s: site }, 'checkout', { cartToken });
+          await attempt(
+            `mutation($s:ID!,$o:ID!){ retryPayment(siteId:$s,orderId:$o){ order{ id } ${UE} } }`,
+            { s: site, o: orderId },
+            'retryPayment',
+            { cartToken },
+          );
+        },
+      ),
       RUNS,
     );
   });
 
   it('addToCart: quantity 1..1000, any product id', async () => {
     await fc.assert(
-      fc.asyncProperty(id(() => productId), int, async (product, quantity) => {
-        const o = await attempt(
-          `mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ totalMinor } ${UE} } }`,
-          { s: siteId, p: product, q: quantity },
-          'addToCart',
-          { cartToken: await newCart() },
-        );
-        if (quantity < 1 || quantity > 1000) expect(o.errors.map((e) => e.code)).toEqual(['VALIDATION']);
-        else if (product === productId) expect(o.payload.order.totalMinor).toBe(999 * quantity);
-      }),
+      fc.asyncProperty(
+        id(() => productId),
+        int,
+        async (product, quantity) => {
+          const o = await attempt(
+            `mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ totalMinor } ${UE} } }`,
+            { s: siteId, p: product, q: quantity },
+            'addToCart',
+            { cartToken: await newCart() },
+          );
+          if (quantity < 1 || quantity > 1000) expect(o.errors.map((e) => e.code)).toEqual(['VALIDATION']);
+          else if (product === productId) expect(o.payload.order.totalMinor).toBe(999 * quantity);
+        },
+      ),
       RUNS,
     );
   });
@@ -161,23 +223,34 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
     const cartToken = await newCart();
     const line = (await addToCart(t, cartToken, siteId, productId, 1)).data.addToCart.order.lines[0].id as string;
     await fc.assert(
-      fc.asyncProperty(id(() => line), int, async (lineId, quantity) => {
-        const o = await attempt(
-          `mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ id } ${UE} } }`,
-          // 0 would remove the line the next runs aim at; removal is covered by test/api.
-          { s: siteId, l: lineId, q: quantity === 0 ? 1 : quantity },
-          'updateCartLine',
-          { cartToken },
-        );
-        if (quantity < 0 || quantity > 1000) expect(o.errors.map((e) => e.code)).toEqual(['VALIDATION']);
-      }),
+      fc.asyncProperty(
+        id(() => line),
+        int,
+        async (lineId, quantity) => {
+          const o = await attempt(
+            `mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ id } ${UE} } }`,
+            // 0 would remove the line the next runs aim at; removal is covered by test/api.
+            { s: siteId, l: lineId, q: quantity === 0 ? 1 : quantity },
+            'updateCartLine',
+            { cartToken },
+          );
+          if (quantity < 0 || quantity > 1000) expect(o.errors.map((e) => e.code)).toEqual(['VALIDATION']);
+        },
+      ),
       RUNS,
     );
   });
 
   it('setCheckoutDetails: email, country ISO 3166-1 alpha-2, address lines bounded', async () => {
     const cartToken = await newCart();
-    const address = fc.record({ name: text, line1: text, line2: fc.option(text), city: text, postalCode: text, country: fc.oneof(text, fc.constantFrom('GB', 'de', ' fr ', 'XX', 'UK')) });
+    const address = fc.record({
+      name: text,
+      line1: text,
+      line2: fc.option(text),
+      city: text,
+      postalCode: text,
+      country: fc.oneof(text, fc.constantFrom('GB', 'de', ' fr ', 'XX', 'UK')),
+    });
     await fc.assert(
       fc.asyncProperty(text, address, address, async (email, shippingAddress, billingAddress) => {
         const o = await attempt(
@@ -200,19 +273,47 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
   it('refundOrder and the content mutations: any ids and strings (body bounded at 100,000)', async () => {
     await fc.assert(
       fc.asyncProperty(id(), text, text, text, async (someId, slug, title, body) => {
-        await attempt(`mutation($s:ID!,$o:ID!,$r:String!){ refundOrder(siteId:$s,orderId:$o,reason:$r){ order{ id } ${UE} } }`, { s: siteId, o: someId, r: body }, 'refundOrder', asSuper());
+        await attempt(
+          `mutation($s:ID!,$o:ID!,$r:String!){ refundOrder(siteId:$s,orderId:$o,reason:$r){ order{ id } ${UE} } }`,
+          { s: siteId, o: someId, r: body },
+          'refundOrder',
+          asSuper(),
+        );
         const created = await attempt(
           `mutation($s:ID!,$i:CreateContentItemInput!){ createContentItem(siteId:$s,input:$i){ contentItem{ id title } ${UE} } }`,
           { s: siteId, i: { slug, title, body } },
           'createContentItem',
           asSuper(),
         );
-        if (!inBounds(title, 200)) expect(created.r).toMatchObject({ data: { createContentItem: { userErrors: expect.arrayContaining([expect.objectContaining({ code: 'VALIDATION' })]) } } });
+        if (!inBounds(title, 200))
+          expect(created.r).toMatchObject({
+            data: { createContentItem: { userErrors: expect.arrayContaining([expect.objectContaining({ code: 'VALIDATION' })]) } },
+          });
         const itemId = created.payload?.contentItem?.id ?? someId;
-        await attempt(`mutation($s:ID!,$c:ID!,$b:String!){ reviseContent(siteId:$s,contentItemId:$c,body:$b){ contentItem{ id } ${UE} } }`, { s: siteId, c: itemId, b: body }, 'reviseContent', asSuper());
-        await attempt(`mutation($s:ID!,$c:ID!,$i:String!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:$i){ suggestion{ id } ${UE} } }`, { s: siteId, c: itemId, i: title }, 'requestSuggestion', asSuper());
-        await attempt(`mutation($s:ID!,$id:ID!){ approveSuggestion(siteId:$s,suggestionId:$id){ suggestion{ id } ${UE} } }`, { s: siteId, id: someId }, 'approveSuggestion', asSuper());
-        await attempt(`mutation($s:ID!,$id:ID!,$r:String!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:$r){ suggestion{ id } ${UE} } }`, { s: siteId, id: someId, r: body }, 'rejectSuggestion', asSuper());
+        await attempt(
+          `mutation($s:ID!,$c:ID!,$b:String!){ reviseContent(siteId:$s,contentItemId:$c,body:$b){ contentItem{ id } ${UE} } }`,
+          { s: siteId, c: itemId, b: body },
+          'reviseContent',
+          asSuper(),
+        );
+        await attempt(
+          `mutation($s:ID!,$c:ID!,$i:String!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:$i){ suggestion{ id } ${UE} } }`,
+          { s: siteId, c: itemId, i: title },
+          'requestSuggestion',
+          asSuper(),
+        );
+        await attempt(
+          `mutation($s:ID!,$id:ID!){ approveSuggestion(siteId:$s,suggestionId:$id){ suggestion{ id } ${UE} } }`,
+          { s: siteId, id: someId },
+          'approveSuggestion',
+          asSuper(),
+        );
+        await attempt(
+          `mutation($s:ID!,$id:ID!,$r:String!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:$r){ suggestion{ id } ${UE} } }`,
+          { s: siteId, id: someId, r: body },
+          'rejectSuggestion',
+          asSuper(),
+        );
       }),
       { numRuns: 25 },
     );
@@ -223,41 +324,109 @@ describe('the bounds an outside probe found missing', () => {
   const LONE = ['\ud800', 'ok\udfffok', 'a\ud800\ud800b', '\udfff\ud800'];
   // With this run's token: the one flows.ts caches has expired (the adminLogin property moved the clock).
   const newSite = async (name: string) =>
-    (await t.gql(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } } }`, { i: { name, currency: 'EUR' } }, asSuper())).data.createSite.site.id as string;
+    (await t.gql(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } } }`, { i: { name, currency: 'EUR' } }, asSuper())).data
+      .createSite.site.id as string;
   const newProduct = async (sku: string, priceMinor: number) =>
-    (await t.gql(`mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } } }`, { s: siteId, i: { sku, name: sku, priceMinor } }, asSuper())).data.createProduct.product.id as string;
+    (
+      await t.gql(
+        `mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } } }`,
+        { s: siteId, i: { sku, name: sku, priceMinor } },
+        asSuper(),
+      )
+    ).data.createProduct.product.id as string;
 
   it('refuses a lone UTF-16 surrogate with VALIDATION in every user string, writing nothing', async () => {
     const aiSite = await newSite('Surrogates');
     await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s,enabled:true){ site{ id } } }`, { s: aiSite }, asSuper());
     const item = await t.gql(
       `mutation($s:ID!,$i:CreateContentItemInput!){ createContentItem(siteId:$s,input:$i){ contentItem{ id } } }`,
-      { s: aiSite, i: { slug: 'surrogates', title: 'Title', body: 'Body' } }, asSuper(),
+      { s: aiSite, i: { slug: 'surrogates', title: 'Title', body: 'Body' } },
+      asSuper(),
     );
     const itemId = item.data.createContentItem.contentItem.id;
-    const suggestion = await t.gql(`mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"Shorter"){ suggestion{ id } } }`, { s: aiSite, c: itemId }, asSuper());
+    const suggestion = await t.gql(
+      `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"Shorter"){ suggestion{ id } } }`,
+      { s: aiSite, c: itemId },
+      asSuper(),
+    );
     const suggestionId = suggestion.data.requestSuggestion.suggestion.id;
     const address = { name: 'Ada', line1: '1 Way', line2: 'Flat 2', city: 'London', postalCode: 'N1', country: 'GB' };
 
     // [mutation, variables with the bad string at `bad`, payload field, the field VALIDATION must name, headers]
     const cases: [string, (bad: string) => Record<string, unknown>, string, string[], () => Promise<Headers>][] = [
-      [`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } ${UE} } }`, (b) => ({ i: { name: b, currency: 'EUR' } }), 'createSite', ['input', 'name'], async () => asSuper()],
-      [`mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } ${UE} } }`, (b) => ({ s: siteId, i: { sku: 'S-1', name: b, priceMinor: 1 } }), 'createProduct', ['input', 'name'], async () => asSuper()],
-      [`mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } ${UE} } }`, (b) => ({ s: siteId, i: { sku: `S-${b}`, name: 'N', priceMinor: 1 } }), 'createProduct', ['input', 'sku'], async () => asSuper()],
-      [`mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } ${UE} } }`, (b) => ({ i: { email: `x${b}@example.com`, password: 'long-enough-password', siteIds: [] } }), 'createSiteAdmin', ['input', 'email'], async () => asSuper()],
+      [
+        `mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } ${UE} } }`,
+        (b) => ({ i: { name: b, currency: 'EUR' } }),
+        'createSite',
+        ['input', 'name'],
+        async () => asSuper(),
+      ],
+      [
+        `mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } ${UE} } }`,
+        (b) => ({ s: siteId, i: { sku: 'S-1', name: b, priceMinor: 1 } }),
+        'createProduct',
+        ['input', 'name'],
+        async () => asSuper(),
+      ],
+      [
+        `mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } ${UE} } }`,
+        (b) => ({ s: siteId, i: { sku: `S-${b}`, name: 'N', priceMinor: 1 } }),
+        'createProduct',
+        ['input', 'sku'],
+        async () => asSuper(),
+      ],
+      [
+        `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } ${UE} } }`,
+        (b) => ({ i: { email: `x${b}@example.com`, password: 'long-enough-password', siteIds: [] } }),
+        'createSiteAdmin',
+        ['input', 'email'],
+        async () => asSuper(),
+      ],
       ...(['name', 'line1', 'line2', 'city', 'postalCode'] as const).map((k): (typeof cases)[number] => [
         `mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id } ${UE} } }`,
-        (b) => ({ s: siteId, i: { email: 'ada@example.com', shippingAddress: { ...address, [k]: `${address[k]}${b}` }, billingAddress: address } }),
-        'setCheckoutDetails', ['input', 'shippingAddress', k], async () => ({ cartToken: await newCart() }),
+        (b) => ({
+          s: siteId,
+          i: { email: 'ada@example.com', shippingAddress: { ...address, [k]: `${address[k]}${b}` }, billingAddress: address },
+        }),
+        'setCheckoutDetails',
+        ['input', 'shippingAddress', k],
+        async () => ({ cartToken: await newCart() }),
       ]),
-      [`mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id } ${UE} } }`, (b) => ({ s: siteId, i: { email: `ada${b}@example.com`, shippingAddress: address, billingAddress: address } }), 'setCheckoutDetails', ['input', 'email'], async () => ({ cartToken: await newCart() })],
+      [
+        `mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id } ${UE} } }`,
+        (b) => ({ s: siteId, i: { email: `ada${b}@example.com`, shippingAddress: address, billingAddress: address } }),
+        'setCheckoutDetails',
+        ['input', 'email'],
+        async () => ({ cartToken: await newCart() }),
+      ],
       ...(['slug', 'title', 'body'] as const).map((k): (typeof cases)[number] => [
         `mutation($s:ID!,$i:CreateContentItemInput!){ createContentItem(siteId:$s,input:$i){ contentItem{ id } ${UE} } }`,
-        (b) => ({ s: siteId, i: { slug: 'page-x', title: 'T', body: 'B', [k]: `page${b}` } }), 'createContentItem', ['input', k], async () => asSuper(),
+        (b) => ({ s: siteId, i: { slug: 'page-x', title: 'T', body: 'B', [k]: `page${b}` } }),
+        'createContentItem',
+        ['input', k],
+        async () => asSuper(),
       ]),
-      [`mutation($s:ID!,$c:ID!,$b:String!){ reviseContent(siteId:$s,contentItemId:$c,body:$b){ contentItem{ id } ${UE} } }`, (b) => ({ s: aiSite, c: itemId, b: `Body ${b}` }), 'reviseContent', ['body'], async () => asSuper()],
-      [`mutation($s:ID!,$c:ID!,$i:String!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:$i){ suggestion{ id } ${UE} } }`, (b) => ({ s: aiSite, c: itemId, i: `Shorter ${b}` }), 'requestSuggestion', ['instruction'], async () => asSuper()],
-      [`mutation($s:ID!,$id:ID!,$r:String!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:$r){ suggestion{ id } ${UE} } }`, (b) => ({ s: aiSite, id: suggestionId, r: `No ${b}` }), 'rejectSuggestion', ['reason'], async () => asSuper()],
+      [
+        `mutation($s:ID!,$c:ID!,$b:String!){ reviseContent(siteId:$s,contentItemId:$c,body:$b){ contentItem{ id } ${UE} } }`,
+        (b) => ({ s: aiSite, c: itemId, b: `Body ${b}` }),
+        'reviseContent',
+        ['body'],
+        async () => asSuper(),
+      ],
+      [
+        `mutation($s:ID!,$c:ID!,$i:String!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:$i){ suggestion{ id } ${UE} } }`,
+        (b) => ({ s: aiSite, c: itemId, i: `Shorter ${b}` }),
+        'requestSuggestion',
+        ['instruction'],
+        async () => asSuper(),
+      ],
+      [
+        `mutation($s:ID!,$id:ID!,$r:String!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:$r){ suggestion{ id } ${UE} } }`,
+        (b) => ({ s: aiSite, id: suggestionId, r: `No ${b}` }),
+        'rejectSuggestion',
+        ['reason'],
+        async () => asSuper(),
+      ],
     ];
     for (const [doc, vars, field, named, headers] of cases) {
       for (const bad of LONE) {
@@ -266,7 +435,12 @@ describe('the bounds an outside probe found missing', () => {
       }
     }
     // Paired surrogates (an emoji) are text like any other.
-    const emoji = await attempt(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ name } ${UE} } }`, { i: { name: 'Tea 🍵 shop', currency: 'EUR' } }, 'createSite', asSuper());
+    const emoji = await attempt(
+      `mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ name } ${UE} } }`,
+      { i: { name: 'Tea 🍵 shop', currency: 'EUR' } },
+      'createSite',
+      asSuper(),
+    );
     expect(emoji.payload.site.name).toBe('Tea 🍵 shop');
   });
 
@@ -274,9 +448,19 @@ describe('the bounds an outside probe found missing', () => {
     const big = await newProduct(`BIG-${Date.now()}`, 100_000_000);
     const cartToken = await newCart();
     const update = (lineId: string, q: number) =>
-      attempt(`mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ totalMinor } ${UE} } }`, { s: siteId, l: lineId, q }, 'updateCartLine', { cartToken });
+      attempt(
+        `mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ totalMinor } ${UE} } }`,
+        { s: siteId, l: lineId, q },
+        'updateCartLine',
+        { cartToken },
+      );
     const add = (p: string, q: number) =>
-      attempt(`mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ totalMinor lines{ id } } ${UE} } }`, { s: siteId, p, q }, 'addToCart', { cartToken });
+      attempt(
+        `mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ totalMinor lines{ id } } ${UE} } }`,
+        { s: siteId, p, q },
+        'addToCart',
+        { cartToken },
+      );
 
     const first = await add(big, 1);
     const lineId = first.payload.order.lines[0].id;
@@ -294,11 +478,17 @@ describe('the bounds an outside probe found missing', () => {
     const big = await newProduct(`HUGE-${Date.now()}`, 100_000_000);
     const cartToken = await newCart();
     await addToCart(t, cartToken, siteId, big, 1);
-    const all: { id: string; unitPriceMinor: number; quantity: number }[] = (await addToCart(t, cartToken, siteId, productId, 1)).data.addToCart.order.lines;
+    const all: { id: string; unitPriceMinor: number; quantity: number }[] = (await addToCart(t, cartToken, siteId, productId, 1)).data
+      .addToCart.order.lines;
     const quantities = new Map(all.map((l) => [l.id, l.quantity]));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...all), fc.integer({ min: 1, max: 1000 }), async (line, q) => {
-        const o = await attempt(`mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ totalMinor } ${UE} } }`, { s: siteId, l: line.id, q }, 'updateCartLine', { cartToken });
+        const o = await attempt(
+          `mutation($s:ID!,$l:ID!,$q:Int!){ updateCartLine(siteId:$s,lineId:$l,quantity:$q){ order{ totalMinor } ${UE} } }`,
+          { s: siteId, l: line.id, q },
+          'updateCartLine',
+          { cartToken },
+        );
         const wanted = all.reduce((sum, l) => sum + (l.id === line.id ? q : quantities.get(l.id)!) * l.unitPriceMinor, 0);
         if (wanted > INT_MAX) expect(o.errors.map((e) => e.code)).toEqual(['VALIDATION']);
         else {
@@ -314,14 +504,27 @@ describe('the bounds an outside probe found missing', () => {
     const uuid = '0190c0de-0000-7000-8000-000000000001';
     const enc = (s: string) => Buffer.from(s).toString('base64url');
     const bad = [
-      `99999|${uuid}`, `+275760-09-13T00:00:00.000Z|${uuid}`, `-271821-04-20T00:00:00.000Z|${uuid}`, `+010000-01-01T00:00:00.000Z|${uuid}`,
-      `-000001-01-01T00:00:00.000Z|${uuid}`, `2026-13-01T00:00:00.000Z|${uuid}`, `2026-01-01T00:00:00.000Z|not-a-uuid`, `2026-01-01T00:00:00.000Z`,
-      `0000-01-01T00:00:00.000Z|${uuid}`, `1e20|${uuid}`, `${'9'.repeat(400)}|${uuid}`, `\u0000|${uuid}`,
+      `99999|${uuid}`,
+      `+275760-09-13T00:00:00.000Z|${uuid}`,
+      `-271821-04-20T00:00:00.000Z|${uuid}`,
+      `+010000-01-01T00:00:00.000Z|${uuid}`,
+      `-000001-01-01T00:00:00.000Z|${uuid}`,
+      `2026-13-01T00:00:00.000Z|${uuid}`,
+      `2026-01-01T00:00:00.000Z|not-a-uuid`,
+      `2026-01-01T00:00:00.000Z`,
+      `0000-01-01T00:00:00.000Z|${uuid}`,
+      `1e20|${uuid}`,
+      `${'9'.repeat(400)}|${uuid}`,
+      `\u0000|${uuid}`,
     ].map(enc);
     const queries = [
       ['products', `query($s:ID!,$a:String){ products(siteId:$s,after:$a){ edges{ cursor } pageInfo{ hasNextPage endCursor } } }`, {}],
       ['orders', `query($s:ID!,$a:String){ orders(siteId:$s,after:$a){ edges{ cursor } pageInfo{ hasNextPage endCursor } } }`, asSuper()],
-      ['auditLog', `query($s:ID!,$a:String){ auditLog(siteId:$s,after:$a){ edges{ cursor } pageInfo{ hasNextPage endCursor } } }`, asSuper()],
+      [
+        'auditLog',
+        `query($s:ID!,$a:String){ auditLog(siteId:$s,after:$a){ edges{ cursor } pageInfo{ hasNextPage endCursor } } }`,
+        asSuper(),
+      ],
     ] as const;
     const empty = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
     for (const [field, doc, headers] of queries) {
@@ -346,7 +549,11 @@ describe('the bounds an outside probe found missing', () => {
     );
     await fc.assert(
       fc.asyncProperty(cursor, fc.constantFrom('products', 'orders', 'auditLog'), async (after, field) => {
-        const r = await t.gql(`query($s:ID!,$a:String){ ${field}(siteId:$s,after:$a){ edges{ cursor } } }`, { s: siteId, a: after }, asSuper());
+        const r = await t.gql(
+          `query($s:ID!,$a:String){ ${field}(siteId:$s,after:$a){ edges{ cursor } } }`,
+          { s: siteId, a: after },
+          asSuper(),
+        );
         expect(r.status).toBeLessThan(500);
         expect(r.errors ?? []).toEqual([]);
       }),

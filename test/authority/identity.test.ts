@@ -25,7 +25,10 @@ const ME = `query{ me{ id email role siteIds } }`;
 const ORDERS = `query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`;
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code ?? null;
 const loginAs = (email: string, password: string) =>
-  t.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token admin{ id } userErrors{ code message field } } }`, { e: email, p: password });
+  t.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token admin{ id } userErrors{ code message field } } }`, {
+    e: email,
+    p: password,
+  });
 
 describe('admin tokens', () => {
   it('are accepted as issued', async () => {
@@ -39,7 +42,9 @@ describe('admin tokens', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const forged = Buffer.from(JSON.stringify({ ...claims, sub: '0190c0de-0000-7000-8000-000000000001' })).toString('base64url');
     const flipped = signature.slice(0, -2) + (signature.at(-2) === 'A' ? 'B' : 'A') + signature.at(-1);
-    const otherKey = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-of-enough-length!'));
+    const otherKey = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('another-secret-of-enough-length!'));
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
     for (const bad of [`${header}.${forged}.${signature}`, `${header}.${payload}.${flipped}`, otherKey, none, 'not-a-token', `${token}x`]) {
       const r = await t.gql(ME, {}, { token: bad });
@@ -59,7 +64,8 @@ describe('admin tokens', () => {
     const claims = decodeJwt(await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password));
     const now = Math.floor(clock.now().getTime() / 1000);
     // Signed with the server's own key (test/support/aegis.ts): only the claims make these tokens bad.
-    const sign = (c: JWTPayload) => new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('test-jwt-secret-0123456789abcdef'));
+    const sign = (c: JWTPayload) =>
+      new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('test-jwt-secret-0123456789abcdef'));
     const { exp: _exp, ...noExp } = claims;
     const { iat: _iat, ...noIat } = claims;
     expect(code(await t.gql(ME, {}, { token: await sign({ ...claims, iat: now, exp: now + 3600 }) }))).toBeNull();
@@ -79,7 +85,7 @@ describe('admin tokens', () => {
     }
   });
 
-  it('adminLogoutAll revokes every earlier token of the caller (audited), not another admin\'s; a new login works', async () => {
+  it("adminLogoutAll revokes every earlier token of the caller (audited), not another admin's; a new login works", async () => {
     const siteId = await createSite(t, 'Logout');
     await createSiteAdmin(t, 'logout@aegis.test', [siteId]);
     const [first, second] = [await login(t, 'logout@aegis.test'), await login(t, 'logout@aegis.test')];
@@ -89,12 +95,18 @@ describe('admin tokens', () => {
     for (const token of [first, second]) expect(code(await t.gql(ME, {}, { token }))).toBe('UNAUTHENTICATED');
     expect(code(await t.gql(ME, {}, { token: other }))).toBeNull();
     expect((await t.gql(ME, {}, { token: await login(t, 'logout@aegis.test') })).data.me.email).toBe('logout@aegis.test');
-    expect(await ownerSql(t.dbUrl, `select actor from audit_log where action = 'admin.logoutAll'`)).toEqual([{ actor: 'admin:logout@aegis.test' }]);
+    expect(await ownerSql(t.dbUrl, `select actor from audit_log where action = 'admin.logoutAll'`)).toEqual([
+      { actor: 'admin:logout@aegis.test' },
+    ]);
   });
 
   it('never fall back to a visitor: a bad token with a cart token is refused on a storefront operation', async () => {
     const cart = await t.gql(`mutation($s:ID!){ createCart(siteId:$s){ cartToken } }`, { s: await createSite(t, 'Fallback') });
-    const r = await t.gql(`mutation{ checkout(siteId:"0190c0de-0000-7000-8000-000000000000"){ userErrors{ code } } }`, {}, { token: 'garbage', cartToken: cart.data.createCart.cartToken });
+    const r = await t.gql(
+      `mutation{ checkout(siteId:"0190c0de-0000-7000-8000-000000000000"){ userErrors{ code } } }`,
+      {},
+      { token: 'garbage', cartToken: cart.data.createCart.cartToken },
+    );
     expect(code(r)).toBe('UNAUTHENTICATED');
   });
 });
@@ -123,9 +135,17 @@ describe('login', () => {
     const siteId = await createSite(t, 'Disabled');
     const email = 'disabled-login@aegis.test';
     const adminId = await createSiteAdmin(t, email, [siteId]);
-    await t.gql(`mutation($id:ID!){ setAdminDisabled(adminId:$id,disabled:true){ userErrors{ code } } }`, { id: adminId }, { token: await t.superToken() });
+    await t.gql(
+      `mutation($id:ID!){ setAdminDisabled(adminId:$id,disabled:true){ userErrors{ code } } }`,
+      { id: adminId },
+      { token: await t.superToken() },
+    );
     const r = await loginAs(email, ADMIN_PASSWORD);
-    expect(r.data.adminLogin).toEqual({ token: null, admin: null, userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'Invalid email or password', field: null }] });
+    expect(r.data.adminLogin).toEqual({
+      token: null,
+      admin: null,
+      userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'Invalid email or password', field: null }],
+    });
   });
 });
 
@@ -138,7 +158,11 @@ describe('grants and the disabled flag are read from the database on every reque
     expect(code(await t.gql(ORDERS, { s: s1 }, { token }))).toBeNull();
     expect(code(await t.gql(ORDERS, { s: s2 }, { token }))).toBe('FORBIDDEN');
 
-    await t.gql(`mutation($id:ID!,$s:[ID!]!){ setAdminSites(adminId:$id,siteIds:$s){ userErrors{ code } } }`, { id: adminId, s: [s2] }, { token: superToken });
+    await t.gql(
+      `mutation($id:ID!,$s:[ID!]!){ setAdminSites(adminId:$id,siteIds:$s){ userErrors{ code } } }`,
+      { id: adminId, s: [s2] },
+      { token: superToken },
+    );
     expect(code(await t.gql(ORDERS, { s: s1 }, { token }))).toBe('FORBIDDEN');
     expect(code(await t.gql(ORDERS, { s: s2 }, { token }))).toBeNull();
     expect((await t.gql(ME, {}, { token })).data.me.siteIds).toEqual([s2]);
@@ -150,7 +174,11 @@ describe('grants and the disabled flag are read from the database on every reque
     const token = await login(t, 'disable@aegis.test');
     const superToken = await t.superToken();
     const set = (disabled: boolean) =>
-      t.gql(`mutation($id:ID!,$d:Boolean!){ setAdminDisabled(adminId:$id,disabled:$d){ admin{ disabled } } }`, { id: adminId, d: disabled }, { token: superToken });
+      t.gql(
+        `mutation($id:ID!,$d:Boolean!){ setAdminDisabled(adminId:$id,disabled:$d){ admin{ disabled } } }`,
+        { id: adminId, d: disabled },
+        { token: superToken },
+      );
     expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBeNull();
     expect((await set(true)).data.setAdminDisabled.admin.disabled).toBe(true);
     expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBe('UNAUTHENTICATED');
@@ -169,6 +197,14 @@ describe('the token key', () => {
     expect(loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }).jwtSecret).toBe(first);
     expect(JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).JWT_SECRET).toBe(first);
     expect(loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, JWT_SECRET: 'from-env' }).jwtSecret).toBe('from-env');
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, DATABASE_URL: 'postgres://x', STRIPE_SECRET_KEY: 'sk', STRIPE_WEBHOOK_SECRET: 'wh' })).toThrow(/JWT_SECRET/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DATA_DIR: dataDir,
+        DATABASE_URL: 'postgres://x',
+        STRIPE_SECRET_KEY: 'sk',
+        STRIPE_WEBHOOK_SECRET: 'wh',
+      }),
+    ).toThrow(/JWT_SECRET/);
   });
 });

@@ -31,10 +31,17 @@ async function loginFrom(t: TestAegis, client: string, email: string, password: 
   const res = await fetch(`${t.aegis.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
-    body: JSON.stringify({ query: `mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`, variables: { e: email, p: password } }),
+    body: JSON.stringify({
+      query: `mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`,
+      variables: { e: email, p: password },
+    }),
   });
   const { adminLogin } = ((await res.json()) as any).data;
-  return { token: adminLogin.token as string | null, code: (adminLogin.userErrors[0]?.code ?? null) as string | null, ms: performance.now() - started };
+  return {
+    token: adminLogin.token as string | null,
+    code: (adminLogin.userErrors[0]?.code ?? null) as string | null,
+    ms: performance.now() - started,
+  };
 }
 
 describe('the login limiter holds a bounded number of keys', () => {
@@ -101,7 +108,10 @@ describe('nobody can lock out the super admin', () => {
   it('11 wrong passwords from one client: that client is RATE_LIMITED, even with the right one; another client signs in', async () => {
     const answers: (string | null)[] = [];
     for (let i = 0; i < 11; i++) answers.push((await loginFrom(t, '203.0.113.1', SUPER_ADMIN.email, `wrong-${i}`)).code);
-    expect(await loginFrom(t, '203.0.113.2', SUPER_ADMIN.email, SUPER_ADMIN.password)).toMatchObject({ token: expect.any(String), code: null });
+    expect(await loginFrom(t, '203.0.113.2', SUPER_ADMIN.email, SUPER_ADMIN.password)).toMatchObject({
+      token: expect.any(String),
+      code: null,
+    });
     expect(await loginFrom(t, '203.0.113.1', SUPER_ADMIN.email, SUPER_ADMIN.password)).toMatchObject({ token: null, code: 'RATE_LIMITED' });
     // Five failures per client and email, ten per client.
     expect(answers).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), ...Array(6).fill('RATE_LIMITED')]);

@@ -80,10 +80,17 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
   me: { doc: `query{ me{ id role } }`, vars: () => ({}) },
   orders: { doc: `query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`, vars: ({ a }) => ({ s: a.siteId }) },
   auditLog: { doc: `query($s:ID!){ auditLog(siteId:$s){ edges{ node{ id } } } }`, vars: ({ a }) => ({ s: a.siteId }) },
-  contentItem: { doc: `query($s:ID!,$id:ID!){ contentItem(siteId:$s,id:$id){ id } }`, vars: ({ a, unknownId }) => ({ s: a.siteId, id: unknownId }) },
+  contentItem: {
+    doc: `query($s:ID!,$id:ID!){ contentItem(siteId:$s,id:$id){ id } }`,
+    vars: ({ a, unknownId }) => ({ s: a.siteId, id: unknownId }),
+  },
   contentItems: { doc: `query($s:ID!){ contentItems(siteId:$s){ id } }`, vars: ({ a }) => ({ s: a.siteId }) },
   suggestions: { doc: `query($s:ID!){ suggestions(siteId:$s){ id } }`, vars: ({ a }) => ({ s: a.siteId }) },
-  createCart: { doc: `mutation($s:ID!){ createCart(siteId:$s){ cartToken order{ id } userErrors{ code } } }`, vars: ({ a }) => ({ s: a.siteId }), entity: 'order' },
+  createCart: {
+    doc: `mutation($s:ID!){ createCart(siteId:$s){ cartToken order{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId }),
+    entity: 'order',
+  },
   addToCart: {
     doc: `mutation($s:ID!,$p:ID!){ addToCart(siteId:$s,productId:$p,quantity:1){ order{ id } userErrors{ code } } }`,
     vars: ({ a }) => ({ s: a.siteId, p: a.productId }),
@@ -99,7 +106,11 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
     vars: ({ a }) => ({ s: a.siteId, i: DETAILS }),
     entity: 'order',
   },
-  checkout: { doc: `mutation($s:ID!){ checkout(siteId:$s){ order{ id } userErrors{ code } } }`, vars: ({ a }) => ({ s: a.siteId }), entity: 'order' },
+  checkout: {
+    doc: `mutation($s:ID!){ checkout(siteId:$s){ order{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId }),
+    entity: 'order',
+  },
   retryPayment: {
     doc: `mutation($s:ID!,$o:ID!){ retryPayment(siteId:$s,orderId:$o){ order{ id } userErrors{ code } } }`,
     vars: ({ a }) => ({ s: a.siteId, o: a.cart.orderId }),
@@ -110,7 +121,11 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
     vars: () => ({ e: SUPER_ADMIN.email }),
     entity: 'token',
   },
-  createSite: { doc: `mutation{ createSite(input:{ name:"New", currency:"USD" }){ site{ id } userErrors{ code } } }`, vars: () => ({}), entity: 'site' },
+  createSite: {
+    doc: `mutation{ createSite(input:{ name:"New", currency:"USD" }){ site{ id } userErrors{ code } } }`,
+    vars: () => ({}),
+    entity: 'site',
+  },
   createSiteAdmin: {
     doc: `mutation($e:String!,$s:ID!){ createSiteAdmin(input:{ email:$e, password:"long-enough-password", siteIds:[$s] }){ admin{ id } userErrors{ code } } }`,
     vars: ({ a }) => ({ e: `new-${Math.random().toString(36).slice(2)}@aegis.test`, s: a.siteId }),
@@ -126,7 +141,11 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
     vars: ({ targetAdminId }) => ({ id: targetAdminId }),
     entity: 'admin',
   },
-  setAiEnabled: { doc: `mutation($s:ID!){ setAiEnabled(siteId:$s,enabled:false){ site{ id } userErrors{ code } } }`, vars: ({ a }) => ({ s: a.siteId }), entity: 'site' },
+  setAiEnabled: {
+    doc: `mutation($s:ID!){ setAiEnabled(siteId:$s,enabled:false){ site{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId }),
+    entity: 'site',
+  },
   createProduct: {
     doc: `mutation($s:ID!,$sku:String!){ createProduct(siteId:$s,input:{ sku:$sku, name:"Mug", priceMinor:500 }){ product{ id } userErrors{ code } } }`,
     vars: ({ a }) => ({ s: a.siteId, sku: `MUG-${Math.random().toString(36).slice(2, 8)}` }),

@@ -5,7 +5,10 @@ async function login(t: TestAegis, email: string, forwardedFor: string): Promise
   const res = await fetch(`${t.aegis.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
-    body: JSON.stringify({ query: `mutation($e:String!){ adminLogin(email:$e,password:"wrong-password"){ userErrors{ code } } }`, variables: { e: email } }),
+    body: JSON.stringify({
+      query: `mutation($e:String!){ adminLogin(email:$e,password:"wrong-password"){ userErrors{ code } } }`,
+      variables: { e: email },
+    }),
   });
   return ((await res.json()) as any).data.adminLogin.userErrors[0].code;
 }
@@ -13,7 +16,10 @@ async function login(t: TestAegis, email: string, forwardedFor: string): Promise
 /** Ten failed logins, each for another email, from one client; then one more from it and one from another client. */
 async function hammer(t: TestAegis, tag: string) {
   for (let i = 0; i < 10; i++) expect(await login(t, `${tag}-${i}@aegis.test`, '198.51.100.7')).toBe('INVALID_CREDENTIALS');
-  return { sameClient: await login(t, `${tag}-x@aegis.test`, '198.51.100.7'), otherClient: await login(t, `${tag}-y@aegis.test`, '198.51.100.8') };
+  return {
+    sameClient: await login(t, `${tag}-x@aegis.test`, '198.51.100.7'),
+    otherClient: await login(t, `${tag}-y@aegis.test`, '198.51.100.8'),
+  };
 }
 
 describe('TRUST_PROXY', () => {

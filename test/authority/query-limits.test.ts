@@ -1,6 +1,15 @@
 import {
-  getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, Kind, parse, typeFromAST,
-  type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  parse,
+  typeFromAST,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -149,7 +158,11 @@ describe('in production (NODE_ENV=production)', () => {
   });
 
   it('returns no stack trace on any error (which development returns)', async () => {
-    const bad = [{ query: TYPO }, { query: 'query($x: Int!) { products(siteId: "x", first: $x) { edges { cursor } } }', variables: { x: 'NaN' } }, { query: '{' }];
+    const bad = [
+      { query: TYPO },
+      { query: 'query($x: Int!) { products(siteId: "x", first: $x) { edges { cursor } } }', variables: { x: 'NaN' } },
+      { query: '{' },
+    ];
     expect(JSON.stringify((await post(t, bad[0])).body)).toContain('stacktrace');
     for (const payload of bad) {
       const answer = await post(prod, payload);
@@ -183,12 +196,17 @@ async function aliased(c: Client, n: number, field: (i: number) => string, heade
 }
 
 async function newSite(c: Client): Promise<string> {
-  const r = await c.gql(`mutation { createSite(input: { name: "Big shop", currency: "EUR" }) { site { id } } }`, {}, { token: await c.superToken() });
+  const r = await c.gql(
+    `mutation { createSite(input: { name: "Big shop", currency: "EUR" }) { site { id } } }`,
+    {},
+    { token: await c.superToken() },
+  );
   return r.data.createSite.site.id;
 }
 
 async function catalogue(c: Client, siteId: string, n: number): Promise<string[]> {
-  const field = (i: number) => `createProduct(siteId: "${siteId}", input: { sku: "SKU-${i}", name: "Product ${i}", priceMinor: 100 }) { product { id } }`;
+  const field = (i: number) =>
+    `createProduct(siteId: "${siteId}", input: { sku: "SKU-${i}", name: "Product ${i}", priceMinor: 100 }) { product { id } }`;
   return (await aliased(c, n, field, { token: await c.superToken() })).map((p) => p.product.id);
 }
 
@@ -196,13 +214,23 @@ const newCart = async (c: Client, siteId: string): Promise<string> =>
   (await c.gql(`mutation { createCart(siteId: "${siteId}") { cartToken } }`)).data.createCart.cartToken;
 
 const addLines = (c: Client, siteId: string, cartToken: string, productIds: string[]) =>
-  aliased(c, productIds.length, (i) => `addToCart(siteId: "${siteId}", productId: "${productIds[i]}", quantity: 1) { order { id } userErrors { code message field } }`, { cartToken });
+  aliased(
+    c,
+    productIds.length,
+    (i) => `addToCart(siteId: "${siteId}", productId: "${productIds[i]}", quantity: 1) { order { id } userErrors { code message field } }`,
+    { cartToken },
+  );
 
 /**
  * Three clients, each posting `query` up to `times` times in a row for at most `withinMs`, in a process of their own
  * (so this test's event loop only times /healthz); resolves with how many answers they read.
  */
-function threeClients(url: string, query: string, headers: Record<string, string>, o: { times: number; withinMs: number }): Promise<number> {
+function threeClients(
+  url: string,
+  query: string,
+  headers: Record<string, string>,
+  o: { times: number; withinMs: number },
+): Promise<number> {
   const script = `
     const [url, body, headers, times, until] = process.argv.slice(1);
     let read = 0;
@@ -213,11 +241,19 @@ function threeClients(url: string, query: string, headers: Record<string, string
       }
     };
     Promise.all([loop(), loop(), loop()]).then(() => console.log(read));`;
-  const args = [`${url}/graphql`, JSON.stringify({ query }), JSON.stringify({ 'content-type': 'application/json', ...headers }), String(o.times), String(Date.now() + o.withinMs)];
+  const args = [
+    `${url}/graphql`,
+    JSON.stringify({ query }),
+    JSON.stringify({ 'content-type': 'application/json', ...headers }),
+    String(o.times),
+    String(Date.now() + o.withinMs),
+  ];
   const child = spawn(process.execPath, ['-e', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
-  return new Promise((resolve, reject) => child.once('close', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`clients exited with ${code}`)))));
+  return new Promise((resolve, reject) =>
+    child.once('close', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`clients exited with ${code}`)))),
+  );
 }
 
 async function until(check: () => boolean, ms = 5000) {
@@ -241,7 +277,12 @@ function requiredVariables(schema: GraphQLSchema, op: OperationDefinitionNode) {
   const dummy = (type: GraphQLInputType): unknown => {
     const t = getNullableType(type) as GraphQLInputType;
     if (isListType(t)) return [dummy(t.ofType)];
-    if (isInputObjectType(t)) return Object.fromEntries(Object.values(t.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, dummy(f.type)]));
+    if (isInputObjectType(t))
+      return Object.fromEntries(
+        Object.values(t.getFields())
+          .filter((f) => isNonNullType(f.type))
+          .map((f) => [f.name, dummy(f.type)]),
+      );
     if (isEnumType(t)) return t.getValues()[0].value;
     return ({ Int: 1, Boolean: true } as Record<string, unknown>)[(t as { name: string }).name] ?? 'x';
   };
@@ -315,14 +356,21 @@ describe('a full cart, on a server process of its own (issue "Bounded work per r
     const [hundredth] = await addLines(server, siteId, cartToken, [productIds[CART_LINES - 1]]);
     expect(hundredth.userErrors).toEqual([]);
     const [extra] = await addLines(server, siteId, cartToken, [productIds[CART_LINES]]);
-    expect(extra).toEqual({ order: null, userErrors: [{ code: 'VALIDATION', message: expect.stringMatching(/at most 100 lines/), field: ['productId'] }] });
+    expect(extra).toEqual({
+      order: null,
+      userErrors: [{ code: 'VALIDATION', message: expect.stringMatching(/at most 100 lines/), field: ['productId'] }],
+    });
 
     const [more] = await addLines(server, siteId, cartToken, [productIds[0]]);
     expect(more.userErrors).toEqual([]);
     const lines = (await server.gql(`{ cart(siteId: "${siteId}") { lines { id product { id } } } }`, {}, { cartToken })).data.cart.lines;
     expect(lines).toHaveLength(CART_LINES);
     const update = (lineId: string, quantity: number) =>
-      server.gql(`mutation { updateCartLine(siteId: "${siteId}", lineId: "${lineId}", quantity: ${quantity}) { userErrors { code } } }`, {}, { cartToken });
+      server.gql(
+        `mutation { updateCartLine(siteId: "${siteId}", lineId: "${lineId}", quantity: ${quantity}) { userErrors { code } } }`,
+        {},
+        { cartToken },
+      );
     expect((await update(lines[1].id, 5)).data.updateCartLine.userErrors).toEqual([]);
     expect((await update(lines[2].id, 0)).data.updateCartLine.userErrors).toEqual([]);
     // A removed line frees its place.
@@ -364,10 +412,21 @@ describe('a full cart, on a server process of its own (issue "Bounded work per r
 
   it('answers a response over 2 MB with a small RESPONSE_TOO_LARGE error, and logs it', async () => {
     const token = await server.superToken();
-    const [created] = await aliased(server, 1, () => `createContentItem(siteId: "${siteId}", input: { slug: "big", title: "Big", body: "${BODY}" }) { contentItem { id } }`, { token });
+    const [created] = await aliased(
+      server,
+      1,
+      () => `createContentItem(siteId: "${siteId}", input: { slug: "big", title: "Big", body: "${BODY}" }) { contentItem { id } }`,
+      { token },
+    );
     const itemId = created.contentItem.id;
-    await aliased(server, 1, () => `reviseContent(siteId: "${siteId}", contentItemId: "${itemId}", body: "${BODY}") { userErrors { code } }`, { token });
-    const bodies = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `i${i}: contentItem(siteId: "${siteId}", id: "${itemId}") { versions(first: 2) { body } }`).join(' ')} }`;
+    await aliased(
+      server,
+      1,
+      () => `reviseContent(siteId: "${siteId}", contentItemId: "${itemId}", body: "${BODY}") { userErrors { code } }`,
+      { token },
+    );
+    const bodies = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `i${i}: contentItem(siteId: "${siteId}", id: "${itemId}") { versions(first: 2) { body } }`).join(' ')} }`;
 
     // 5 x 2 bodies of 100,000 characters: about 1 MB, sent.
     const within = await server.gql(bodies(5), {}, { token });
@@ -383,7 +442,12 @@ describe('a full cart, on a server process of its own (issue "Bounded work per r
     expect(text.length).toBeLessThan(1000);
     const answer = JSON.parse(text);
     expect(answer.data).toBeNull();
-    expect(answer.errors).toEqual([{ message: expect.stringMatching(/exceeds the limit of 2097152 bytes/), extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes: RESPONSE_BYTES } }]);
+    expect(answer.errors).toEqual([
+      {
+        message: expect.stringMatching(/exceeds the limit of 2097152 bytes/),
+        extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes: RESPONSE_BYTES },
+      },
+    ]);
     await until(() => /graphql response too large/.test(server.output()));
   });
 });
@@ -398,12 +462,24 @@ describe('content lists are paged and their bodies weigh (issue "Bounded work pe
   beforeAll(async () => {
     siteId = await newSite(t);
     token = await t.superToken();
-    const field = (i: number) => `createContentItem(siteId: "${siteId}", input: { slug: "item-${i}", title: "Item ${i}", body: "Body ${i}" }) { contentItem { id } }`;
+    const field = (i: number) =>
+      `createContentItem(siteId: "${siteId}", input: { slug: "item-${i}", title: "Item ${i}", body: "Body ${i}" }) { contentItem { id } }`;
     itemIds = (await aliased(t, PAGE.max + 1, field, { token })).map((p) => p.contentItem.id);
     // The first item gets 101 versions; the last one 5 bodies of 100,000 characters.
-    await aliased(t, PAGE.max, (i) => `reviseContent(siteId: "${siteId}", contentItemId: "${itemIds[0]}", body: "Revision ${i}") { userErrors { code } }`, { token });
+    await aliased(
+      t,
+      PAGE.max,
+      (i) => `reviseContent(siteId: "${siteId}", contentItemId: "${itemIds[0]}", body: "Revision ${i}") { userErrors { code } }`,
+      { token },
+    );
     bigItem = itemIds[PAGE.max];
-    for (let i = 0; i < 5; i++) await aliased(t, 1, () => `reviseContent(siteId: "${siteId}", contentItemId: "${bigItem}", body: "${BODY}") { userErrors { code } }`, { token });
+    for (let i = 0; i < 5; i++)
+      await aliased(
+        t,
+        1,
+        () => `reviseContent(siteId: "${siteId}", contentItemId: "${bigItem}", body: "${BODY}") { userErrors { code } }`,
+        { token },
+      );
     await ownerSql(
       t.dbUrl,
       `insert into suggestions (id, site_id, content_item_id, status, instruction, body, base_version, model, created_at)
@@ -420,14 +496,20 @@ describe('content lists are paged and their bodies weigh (issue "Bounded work pe
     expect(all.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(all.errors?.[0].message).toMatch(/Cost limit of 5000 exceeded/);
     // What the cost allows is what runs: 2 items x 2 bodies.
-    const few = await gql(`{ contentItems(siteId: "${siteId}", first: 2, after: "${itemIds[PAGE.max - 2]}") { id versions(first: 2) { number body } } }`);
+    const few = await gql(
+      `{ contentItems(siteId: "${siteId}", first: 2, after: "${itemIds[PAGE.max - 2]}") { id versions(first: 2) { number body } } }`,
+    );
     expect(few.errors).toBeUndefined();
     expect(few.data.contentItems.map((i: { id: string }) => i.id)).toEqual([itemIds[PAGE.max - 1], bigItem]);
-    expect(few.data.contentItems[1].versions.map((v: { number: number; body: string }) => [v.number, v.body.length])).toEqual([[1, 'Body 100'.length], [2, 100_000]]);
+    expect(few.data.contentItems[1].versions.map((v: { number: number; body: string }) => [v.number, v.body.length])).toEqual([
+      [1, 'Body 100'.length],
+      [2, 100_000],
+    ]);
   });
 
   it('pages contentItems oldest first by first/after, 20 by default and at most 100', async () => {
-    const ids = async (args: string) => (await gql(`{ contentItems(siteId: "${siteId}"${args}) { id } }`)).data.contentItems.map((i: { id: string }) => i.id);
+    const ids = async (args: string) =>
+      (await gql(`{ contentItems(siteId: "${siteId}"${args}) { id } }`)).data.contentItems.map((i: { id: string }) => i.id);
     expect(await ids('')).toEqual(itemIds.slice(0, PAGE.default));
     expect(await ids(', first: 100000')).toEqual(itemIds.slice(0, PAGE.max));
     expect(await ids(`, first: 3, after: "${itemIds[2]}"`)).toEqual(itemIds.slice(3, 6));
@@ -439,7 +521,9 @@ describe('content lists are paged and their bodies weigh (issue "Bounded work pe
 
   it("pages an item's versions by first/after (a version number), 20 by default and at most 100", async () => {
     const numbers = async (args: string) =>
-      (await gql(`{ contentItem(siteId: "${siteId}", id: "${itemIds[0]}") { versions${args} { number } } }`)).data.contentItem.versions.map((v: { number: number }) => v.number);
+      (await gql(`{ contentItem(siteId: "${siteId}", id: "${itemIds[0]}") { versions${args} { number } } }`)).data.contentItem.versions.map(
+        (v: { number: number }) => v.number,
+      );
     const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
     expect(await numbers('')).toEqual(upTo(PAGE.default));
     expect(await numbers('(first: 100000)')).toEqual(upTo(PAGE.max));

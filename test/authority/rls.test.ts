@@ -76,22 +76,33 @@ describe('row-level security', () => {
     const tables = (await tenantTables()).filter((x) => x.rls).map((x) => x.table);
     for (const table of tables) {
       const ownerSees = Number((await owner.query(`select count(*) from "${table}" where site_id is not null`)).rows[0].count);
-      const appSees = await asAppRole(async (c) => Number((await c.query(`select count(*) from "${table}" where site_id is not null`)).rows[0].count));
+      const appSees = await asAppRole(async (c) =>
+        Number((await c.query(`select count(*) from "${table}" where site_id is not null`)).rows[0].count),
+      );
       expect({ table, appSees }).toEqual({ table, appSees: 0 });
       if (['orders', 'products', 'order_lines', 'audit_log'].includes(table)) expect(ownerSees).toBeGreaterThan(0);
     }
   });
 
   it("shows a transaction bound to site A only site A's rows", async () => {
-    const sites = await inSiteAsApp(a.siteId, async (c) => (await c.query(`select distinct site_id from orders union select distinct site_id from products`)).rows);
+    const sites = await inSiteAsApp(
+      a.siteId,
+      async (c) => (await c.query(`select distinct site_id from orders union select distinct site_id from products`)).rows,
+    );
     expect(sites).toEqual([{ site_id: a.siteId }]);
   });
 
   it("refuses a write of site A's rows from a transaction bound to site B", async () => {
     const err = await inSiteAsApp(b.siteId, (c) =>
-      c.query(`insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (gen_random_uuid(), $1, $2, $3, 1, 100)`, [
-        a.siteId, a.cart.orderId, a.productId,
-      ]).then(() => null, (e) => e),
+      c
+        .query(
+          `insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (gen_random_uuid(), $1, $2, $3, 1, 100)`,
+          [a.siteId, a.cart.orderId, a.productId],
+        )
+        .then(
+          () => null,
+          (e) => e,
+        ),
     );
     expect(err?.code).toBe('42501'); // new row violates row-level security policy
     const update = await inSiteAsApp(b.siteId, (c) => c.query(`update orders set total_minor = 0 where id = $1`, [a.cart.orderId]));
@@ -100,10 +111,14 @@ describe('row-level security', () => {
 
   it("refuses, even for the owner, a line pointing at another site's product (composite foreign key)", async () => {
     const err = await owner
-      .query(`insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (gen_random_uuid(), $1, $2, $3, 1, 100)`, [
-        a.siteId, a.cart.orderId, b.productId,
-      ])
-      .then(() => null, (e) => e);
+      .query(
+        `insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (gen_random_uuid(), $1, $2, $3, 1, 100)`,
+        [a.siteId, a.cart.orderId, b.productId],
+      )
+      .then(
+        () => null,
+        (e) => e,
+      );
     expect(err?.code).toBe('23503'); // foreign_key_violation
   });
 
@@ -136,7 +151,8 @@ describe('the request role', () => {
 
   it('is not a superuser, lacks BYPASSRLS, and owns no table, sequence, function or schema (nor does its group aegis_app)', async () => {
     for (const name of [requestRole(), APP_ROLE]) {
-      const role = (await owner.query(`select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1`, [name])).rows[0];
+      const role = (await owner.query(`select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1`, [name]))
+        .rows[0];
       expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false });
       const owned = await owner.query(
         `select 'table ' || tablename from pg_tables where tableowner = $1
@@ -185,7 +201,9 @@ describe('the MikroORM site filter (the ORM layer, independent of row-level secu
     const orm = await MikroORM.init(ormConfig(t.dbUrl, { poolMax: 2 }));
     try {
       // Every entity with a siteId is filtered, but the platform's grants and the gateway inbox.
-      const withSite = Object.values(orm.getMetadata().getAll()).filter((m) => m.properties.siteId).map((m) => m.className);
+      const withSite = Object.values(orm.getMetadata().getAll())
+        .filter((m) => m.properties.siteId)
+        .map((m) => m.className);
       expect(withSite.filter((n) => !['AdminSite', 'WebhookEvent'].includes(n)).sort()).toEqual([...TENANT_ENTITIES].sort());
 
       const em = orm.em.fork();
@@ -201,7 +219,9 @@ describe('the MikroORM site filter (the ORM layer, independent of row-level secu
 
   it('is never disabled in src/', () => {
     const { execSync } = require('node:child_process');
-    const hits = execSync(`grep -rnE "filters:\\s*(false|\\{)|disableFilters|\\bsite:\\s*false" src || true`, { cwd: path.join(__dirname, '..', '..') }).toString();
+    const hits = execSync(`grep -rnE "filters:\\s*(false|\\{)|disableFilters|\\bsite:\\s*false" src || true`, {
+      cwd: path.join(__dirname, '..', '..'),
+    }).toString();
     expect(hits.split('\n').filter((l: string) => l && !l.includes('src/db/orm.ts'))).toEqual([]);
   });
 });
@@ -218,7 +238,9 @@ describe('creating the request role', () => {
       const cli = path.join(__dirname, '..', '..', 'dist', 'db', 'migrate-cli.js');
       const migrate = (db: string) =>
         new Promise<{ code: number; stderr: string }>((resolve) =>
-          execFile(process.execPath, [cli, withDatabase(cluster.url, db)], (err, _out, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stderr })),
+          execFile(process.execPath, [cli, withDatabase(cluster.url, db)], (err, _out, stderr) =>
+            resolve({ code: err ? Number(err.code ?? 1) : 0, stderr }),
+          ),
         );
       const results = await Promise.all(['one', 'one', 'one', 'two', 'two'].map(migrate));
       expect(results.map((r) => (r.code === 0 ? 'ok' : r.stderr.slice(0, 300)))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
@@ -246,7 +268,9 @@ describe('each database its own request role', () => {
   /** `node dist/db/migrate-cli.js`, as a deployment's start does it (MikroORM stays out of Jest's realm). */
   const migrate = (url: string, env: NodeJS.ProcessEnv = {}) =>
     new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, [cli, url], { env: { PATH: process.env.PATH, ...env } }, (err, _out, stderr) => (err ? reject(new Error(stderr)) : resolve())),
+      execFile(process.execPath, [cli, url], { env: { PATH: process.env.PATH, ...env } }, (err, _out, stderr) =>
+        err ? reject(new Error(stderr)) : resolve(),
+      ),
     );
   const canLogin = async (url: string) => {
     const c = new Client({ connectionString: url });
@@ -259,7 +283,8 @@ describe('each database its own request role', () => {
       await c.end().catch(() => undefined);
     }
   };
-  const passwordHash = (role: string) => owner.query(`select rolpassword from pg_authid where rolname = $1`, [role]).then((r) => r.rows[0].rolpassword as string);
+  const passwordHash = (role: string) =>
+    owner.query(`select rolpassword from pg_authid where rolname = $1`, [role]).then((r) => r.rows[0].rolpassword as string);
 
   it('keeps its password across starts, takes DATABASE_APP_PASSWORD when given, and two deployments on one cluster stay apart', async () => {
     const one = await createTestDatabase();

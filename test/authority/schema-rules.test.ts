@@ -20,7 +20,9 @@ describe('every field of the emitted schema has an explicit shield rule', () => 
     const stale = Object.entries(rules).flatMap(([typeName, fields]) => {
       const type = schema.getType(typeName);
       if (!type || !isObjectType(type)) return [typeName];
-      return Object.keys(fields).filter((f) => !type.getFields()[f]).map((f) => `${typeName}.${f}`);
+      return Object.keys(fields)
+        .filter((f) => !type.getFields()[f])
+        .map((f) => `${typeName}.${f}`);
     });
     expect(stale).toEqual([]);
   });

@@ -14,8 +14,20 @@ const source = files(path.join(ROOT, 'src')).map((f) => ({ file: rel(f), text: r
 
 type Violation = { rule: { name: string }; from: string; to: string };
 const cruise = (cwd: string, config: string): Violation[] =>
-  JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', config, '--output-type', 'json'], { cwd }).toString())
-    .summary.violations;
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+        'src',
+        '--config',
+        config,
+        '--output-type',
+        'json',
+      ],
+      { cwd },
+    ).toString(),
+  ).summary.violations;
 
 describe('order state', () => {
   it('is assigned only in src/domain/order/machine.ts', () => {
@@ -26,7 +38,9 @@ describe('order state', () => {
 
   it('is never written by raw SQL outside the migrations', () => {
     const raw = source.filter(
-      ({ file, text }) => !file.startsWith('src/migrations/') && (/update\s+orders\s+set[^;`]*\bstate\b/i.test(text) || /nativeUpdate\(\s*Order\b[^;]*\bstate\b/.test(text)),
+      ({ file, text }) =>
+        !file.startsWith('src/migrations/') &&
+        (/update\s+orders\s+set[^;`]*\bstate\b/i.test(text) || /nativeUpdate\(\s*Order\b[^;]*\bstate\b/.test(text)),
     );
     expect(raw.map((f) => f.file)).toEqual([]);
   });

@@ -1,7 +1,17 @@
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { createSite } from '../support/flows';
 import {
-  approve, auditActions, getItem, listSuggestions, newItem, reject, requestSuggestion, revise, setAi, sql, tableCounts,
+  approve,
+  auditActions,
+  getItem,
+  listSuggestions,
+  newItem,
+  reject,
+  requestSuggestion,
+  revise,
+  setAi,
+  sql,
+  tableCounts,
 } from './ops';
 
 let t: TestAegis;
@@ -37,7 +47,11 @@ describe('AI disabled mode (the default)', () => {
     const before = await tableCounts(t);
 
     // Even an empty instruction or an unknown item: the gate answers first.
-    for (const [item, instruction] of [[itemId, 'Shorter please'], [itemId, ''], [MISSING, 'Shorter please']]) {
+    for (const [item, instruction] of [
+      [itemId, 'Shorter please'],
+      [itemId, ''],
+      [MISSING, 'Shorter please'],
+    ]) {
       const r = await requestSuggestion(t, siteId, item, instruction);
       expect(r.data.requestSuggestion).toEqual({
         suggestion: null,
@@ -74,7 +88,9 @@ describe('AI disabled mode (the default)', () => {
       return 'Arrived after the site turned advice off.';
     };
     const r = await requestSuggestion(t, siteId, itemId);
-    expect(r.data.requestSuggestion.userErrors).toEqual([expect.objectContaining({ code: 'AI_DISABLED', message: 'Advisory disabled for this site' })]);
+    expect(r.data.requestSuggestion.userErrors).toEqual([
+      expect.objectContaining({ code: 'AI_DISABLED', message: 'Advisory disabled for this site' }),
+    ]);
     const after = await tableCounts(t);
     expect(after.suggestions).toBe(before.suggestions);
     // Only the toggle itself was audited.
@@ -91,8 +107,17 @@ describe('AI advisory suggestion flow', () => {
     expect(r.data.requestSuggestion.userErrors).toEqual([]);
     const s = r.data.requestSuggestion.suggestion;
     expect(s).toMatchObject({
-      siteId, contentItemId: itemId, status: 'PENDING_REVIEW', instruction: 'Make it friendlier', body: 'Welcome! Our little shop sells wonderful tea.',
-      baseVersion: 1, model: 'gpt-4o-mini', decidedAt: null, decidedBy: null, rejectionReason: null, createdVersion: null,
+      siteId,
+      contentItemId: itemId,
+      status: 'PENDING_REVIEW',
+      instruction: 'Make it friendlier',
+      body: 'Welcome! Our little shop sells wonderful tea.',
+      baseVersion: 1,
+      model: 'gpt-4o-mini',
+      decidedAt: null,
+      decidedBy: null,
+      rejectionReason: null,
+      createdVersion: null,
     });
     // The provider got the current body and the instruction, through the SDK, with the configured model and key.
     const call = t.openai.requests[t.openai.requests.length - 1];
@@ -108,16 +133,28 @@ describe('AI advisory suggestion flow', () => {
     const untouched = await getItem(t, siteId, itemId);
     expect(untouched.currentVersion).toMatchObject({ number: 1, body: 'Our shop sells tea.' });
     expect(untouched.versions).toHaveLength(1);
-    expect((await listSuggestions(t, siteId, { contentItemId: itemId, status: 'PENDING_REVIEW' })).data.suggestions.map((x: { id: string }) => x.id)).toEqual([s.id]);
+    expect(
+      (await listSuggestions(t, siteId, { contentItemId: itemId, status: 'PENDING_REVIEW' })).data.suggestions.map(
+        (x: { id: string }) => x.id,
+      ),
+    ).toEqual([s.id]);
 
     const a = await approve(t, siteId, s.id);
     expect(a.data.approveSuggestion.userErrors).toEqual([]);
-    expect(a.data.approveSuggestion.suggestion).toMatchObject({ status: 'APPROVED', createdVersion: 2, decidedBy: 'admin:root@aegis.test' });
+    expect(a.data.approveSuggestion.suggestion).toMatchObject({
+      status: 'APPROVED',
+      createdVersion: 2,
+      decidedBy: 'admin:root@aegis.test',
+    });
     expect(a.data.approveSuggestion.suggestion.decidedAt).toEqual(expect.any(String));
 
     const approved = await getItem(t, siteId, itemId);
     expect(approved.currentVersion).toMatchObject({
-      number: 2, body: 'Welcome! Our little shop sells wonderful tea.', source: 'AI_SUGGESTION', suggestionId: s.id, createdBy: 'admin:root@aegis.test',
+      number: 2,
+      body: 'Welcome! Our little shop sells wonderful tea.',
+      source: 'AI_SUGGESTION',
+      suggestionId: s.id,
+      createdBy: 'admin:root@aegis.test',
     });
     expect(approved.versions.map((v: { number: number; body: string }) => [v.number, v.body])).toEqual([
       [1, 'Our shop sells tea.'],
@@ -144,7 +181,9 @@ describe('AI advisory suggestion flow', () => {
     const statements = captured;
     captured = null;
     expect(r.data.requestSuggestion.userErrors).toEqual([]);
-    const written = new Set(statements.flatMap((s) => [...s.matchAll(/\b(?:insert\s+into|update|delete\s+from)\s+"?(\w+)"?/gi)].map((m) => m[1])));
+    const written = new Set(
+      statements.flatMap((s) => [...s.matchAll(/\b(?:insert\s+into|update|delete\s+from)\s+"?(\w+)"?/gi)].map((m) => m[1])),
+    );
     expect([...written].sort()).toEqual(['audit_log', 'suggestions']);
   });
 
@@ -152,19 +191,32 @@ describe('AI advisory suggestion flow', () => {
     const { siteId, itemId } = await aiSiteWithItem('Plain text.');
     const s = (await requestSuggestion(t, siteId, itemId)).data.requestSuggestion.suggestion;
 
-    expect((await reject(t, siteId, s.id, '   ')).data.rejectSuggestion.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['reason'] })]);
+    expect((await reject(t, siteId, s.id, '   ')).data.rejectSuggestion.userErrors).toEqual([
+      expect.objectContaining({ code: 'VALIDATION', field: ['reason'] }),
+    ]);
     const r = await reject(t, siteId, s.id, ' Too informal for our brand ');
     expect(r.data.rejectSuggestion.userErrors).toEqual([]);
     expect(r.data.rejectSuggestion.suggestion).toMatchObject({
-      status: 'REJECTED', rejectionReason: 'Too informal for our brand', decidedBy: 'admin:root@aegis.test', createdVersion: null,
+      status: 'REJECTED',
+      rejectionReason: 'Too informal for our brand',
+      decidedBy: 'admin:root@aegis.test',
+      createdVersion: null,
     });
     expect(r.data.rejectSuggestion.suggestion.decidedAt).toEqual(expect.any(String));
 
     expect((await sql(t, `select status, rejection_reason, decided_by from suggestions where id = $1`, [s.id]))[0]).toEqual({
-      status: 'REJECTED', rejection_reason: 'Too informal for our brand', decided_by: 'admin:root@aegis.test',
+      status: 'REJECTED',
+      rejection_reason: 'Too informal for our brand',
+      decided_by: 'admin:root@aegis.test',
     });
     const audit = (await auditActions(t, siteId)).filter((e) => e.action === 'suggestion.reject');
-    expect(audit).toEqual([expect.objectContaining({ actor: 'admin:root@aegis.test', entityId: s.id, detail: expect.stringContaining('Too informal for our brand') })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: 'admin:root@aegis.test',
+        entityId: s.id,
+        detail: expect.stringContaining('Too informal for our brand'),
+      }),
+    ]);
     expect((await getItem(t, siteId, itemId)).versions).toEqual([expect.objectContaining({ number: 1, body: 'Plain text.' })]);
 
     expect((await approve(t, siteId, s.id)).data.approveSuggestion.userErrors[0].code).toBe('INVALID_TRANSITION');
@@ -185,7 +237,9 @@ describe('AI advisory suggestion flow', () => {
     const item = await getItem(t, siteId, itemId);
     expect(item.currentVersion).toMatchObject({ number: 2, body: 'Version two, by hand.', source: 'MANUAL' });
     expect(item.versions).toHaveLength(2);
-    expect((await listSuggestions(t, siteId, { contentItemId: itemId })).data.suggestions).toEqual([expect.objectContaining({ id: s.id, status: 'PENDING_REVIEW' })]);
+    expect((await listSuggestions(t, siteId, { contentItemId: itemId })).data.suggestions).toEqual([
+      expect.objectContaining({ id: s.id, status: 'PENDING_REVIEW' }),
+    ]);
 
     // A suggestion made from the new version applies.
     const fresh = (await requestSuggestion(t, siteId, itemId)).data.requestSuggestion.suggestion;
@@ -205,9 +259,16 @@ describe('AI advisory suggestion flow', () => {
 
     for (const op of [() => approve(t, siteB, s.id), () => reject(t, siteB, s.id, 'Not mine')]) {
       const foreign = await op();
-      expect(Object.values(foreign.data)[0]).toEqual({ suggestion: null, userErrors: [{ code: 'NOT_FOUND', message: 'Suggestion not found', field: ['suggestionId'] }] });
+      expect(Object.values(foreign.data)[0]).toEqual({
+        suggestion: null,
+        userErrors: [{ code: 'NOT_FOUND', message: 'Suggestion not found', field: ['suggestionId'] }],
+      });
     }
-    expect((await approve(t, siteB, MISSING)).data.approveSuggestion.userErrors[0]).toEqual({ code: 'NOT_FOUND', message: 'Suggestion not found', field: ['suggestionId'] });
+    expect((await approve(t, siteB, MISSING)).data.approveSuggestion.userErrors[0]).toEqual({
+      code: 'NOT_FOUND',
+      message: 'Suggestion not found',
+      field: ['suggestionId'],
+    });
     const calls = t.openai.calls;
     expect((await requestSuggestion(t, siteB, a.itemId)).data.requestSuggestion.userErrors[0].code).toBe('NOT_FOUND');
     expect(t.openai.calls).toBe(calls);
@@ -215,8 +276,11 @@ describe('AI advisory suggestion flow', () => {
 
     // A SITE_ADMIN of site B is refused site A's suggestions outright.
     const token = await t.superToken();
-    const created = await t.gql(`mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin { id } userErrors { code } } }`,
-      { i: { email: 'editor-b@example.com', password: 'editor-b-password-1', siteIds: [siteB] } }, { token });
+    const created = await t.gql(
+      `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin { id } userErrors { code } } }`,
+      { i: { email: 'editor-b@example.com', password: 'editor-b-password-1', siteIds: [siteB] } },
+      { token },
+    );
     expect(created.data.createSiteAdmin.userErrors).toEqual([]);
     const login = await t.gql(`mutation{ adminLogin(email:"editor-b@example.com", password:"editor-b-password-1"){ token } }`);
     const editorB = login.data.adminLogin.token;
@@ -269,7 +333,9 @@ describe("the provider's answer is checked like user input", () => {
       expect(r.errors ?? []).toEqual([]);
       expect(r.data.requestSuggestion).toEqual({ suggestion: null, userErrors: [expect.objectContaining({ code: 'AI_UNAVAILABLE' })] });
       expect(await tableCounts(t)).toEqual(before);
-      expect(raise).toHaveBeenCalledWith(expect.objectContaining({ kind: 'ai_unavailable', fields: expect.objectContaining({ siteId, contentItemId: itemId }) }));
+      expect(raise).toHaveBeenCalledWith(
+        expect.objectContaining({ kind: 'ai_unavailable', fields: expect.objectContaining({ siteId, contentItemId: itemId }) }),
+      );
       // The alert names what was wrong, never the answer itself.
       expect(JSON.stringify(raise.mock.calls).length).toBeLessThan(2000);
     } finally {

@@ -17,7 +17,13 @@ describe('content items and versions', () => {
     expect(created.data.createContentItem.userErrors).toEqual([]);
     const item = created.data.createContentItem.contentItem;
     expect(item).toMatchObject({ siteId, slug: 'about-us', title: 'About us' });
-    expect(item.currentVersion).toMatchObject({ number: 1, body: 'First body.', source: 'MANUAL', suggestionId: null, createdBy: 'admin:root@aegis.test' });
+    expect(item.currentVersion).toMatchObject({
+      number: 1,
+      body: 'First body.',
+      source: 'MANUAL',
+      suggestionId: null,
+      createdBy: 'admin:root@aegis.test',
+    });
     expect(item.versions).toHaveLength(1);
 
     const revised = await revise(t, siteId, item.id, 'Second body.');
@@ -25,8 +31,15 @@ describe('content items and versions', () => {
     expect(revised.data.reviseContent.contentItem.currentVersion).toMatchObject({ number: 2, body: 'Second body.', source: 'MANUAL' });
 
     const read = await getItem(t, siteId, item.id);
-    expect(read.versions.map((v: { number: number; body: string }) => [v.number, v.body])).toEqual([[1, 'First body.'], [2, 'Second body.']]);
-    const list = await t.gql(`query($s:ID!){ contentItems(siteId:$s){ id currentVersion { number } } }`, { s: siteId }, { token: await t.superToken() });
+    expect(read.versions.map((v: { number: number; body: string }) => [v.number, v.body])).toEqual([
+      [1, 'First body.'],
+      [2, 'Second body.'],
+    ]);
+    const list = await t.gql(
+      `query($s:ID!){ contentItems(siteId:$s){ id currentVersion { number } } }`,
+      { s: siteId },
+      { token: await t.superToken() },
+    );
     expect(list.data.contentItems).toEqual([{ id: item.id, currentVersion: { number: 2 } }]);
 
     const audit = (await auditActions(t, siteId)).filter((e) => e.entityId === item.id).map((e) => e.action);
@@ -94,8 +107,12 @@ describe('the AI Advisory Service boundary', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      const specifiers = [...readFileSync(path.join(dir, file), 'utf8').matchAll(/(?:from|import|require)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-      const reached = specifiers.filter((s) => s.startsWith('.')).map((s) => path.relative(path.join(dir, '..', '..'), path.resolve(dir, s)));
+      const specifiers = [...readFileSync(path.join(dir, file), 'utf8').matchAll(/(?:from|import|require)\s*\(?\s*['"]([^'"]+)['"]/g)].map(
+        (m) => m[1],
+      );
+      const reached = specifiers
+        .filter((s) => s.startsWith('.'))
+        .map((s) => path.relative(path.join(dir, '..', '..'), path.resolve(dir, s)));
       expect({ file, reached: reached.filter((r) => /^(domain|entities)(\/|$)/.test(r)) }).toEqual({ file, reached: [] });
     }
   });

@@ -10,7 +10,10 @@ let t: TestAegis;
 let siteId: string;
 
 beforeAll(async () => {
-  t = await startTestAegis({ clock, env: { EXPIRY_JOB_CRON: 'off', DRAFT_CART_TTL_DAYS: '30', CART_RATE_LIMIT_PER_MINUTE: '5', TOKEN_TTL_SECONDS: String(365 * 24 * 3600) } });
+  t = await startTestAegis({
+    clock,
+    env: { EXPIRY_JOB_CRON: 'off', DRAFT_CART_TTL_DAYS: '30', CART_RATE_LIMIT_PER_MINUTE: '5', TOKEN_TTL_SECONDS: String(365 * 24 * 3600) },
+  });
   siteId = await createSite(t);
 });
 afterAll(() => t.close());
@@ -27,7 +30,13 @@ describe('untouched DRAFT carts', () => {
     expect(await runExpiryJob(t)).toBe('completed');
     expect(await orderState(t, abandoned.orderId)).toBe('EXPIRED');
     expect(await orderState(t, touched.orderId)).toBe('DRAFT');
-    expect(await sql(t.dbUrl, `select actor, action, from_state, to_state, reason from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [abandoned.orderId])).toEqual([
+    expect(
+      await sql(
+        t.dbUrl,
+        `select actor, action, from_state, to_state, reason from audit_log where entity_id = $1 and to_state = 'EXPIRED'`,
+        [abandoned.orderId],
+      ),
+    ).toEqual([
       { actor: 'system:scheduler', action: 'order.expireCart', from_state: 'DRAFT', to_state: 'EXPIRED', reason: 'cart untouched' },
     ]);
     // The visitor's token still reads its cart, which can no longer be edited.
@@ -36,7 +45,9 @@ describe('untouched DRAFT carts', () => {
 
     // A second run changes nothing more.
     expect(await runExpiryJob(t)).toBe('completed');
-    expect(await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [abandoned.orderId])).toEqual([{ n: 1 }]);
+    expect(
+      await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [abandoned.orderId]),
+    ).toEqual([{ n: 1 }]);
   });
 });
 
@@ -47,7 +58,12 @@ describe('createCart', () => {
     const answers = [];
     for (let i = 0; i < 7; i++) answers.push((await create()).data.createCart);
     expect(answers.slice(0, 5).every((a) => a.cartToken && a.userErrors.length === 0)).toBe(true);
-    expect(answers.slice(5)).toEqual(Array(2).fill({ cartToken: null, userErrors: [{ code: 'RATE_LIMITED', message: 'Too many carts created from this client; try again in a minute' }] }));
+    expect(answers.slice(5)).toEqual(
+      Array(2).fill({
+        cartToken: null,
+        userErrors: [{ code: 'RATE_LIMITED', message: 'Too many carts created from this client; try again in a minute' }],
+      }),
+    );
     clock.advance(60_000);
     expect((await create()).data.createCart.userErrors).toEqual([]);
   });

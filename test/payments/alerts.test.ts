@@ -4,7 +4,17 @@ import { createNotifier, type Notifier } from '../../src/alerts/notifier';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { pendingOrder } from '../support/flows';
-import { confirmedOrder, declined, failedOrder, orderState, refundOrder, retryPayment, runExpiryJob, startAlertInbox, type AlertInbox } from './support';
+import {
+  confirmedOrder,
+  declined,
+  failedOrder,
+  orderState,
+  refundOrder,
+  retryPayment,
+  runExpiryJob,
+  startAlertInbox,
+  type AlertInbox,
+} from './support';
 
 const clock = new TestClock();
 const LIMIT = 3;
@@ -16,8 +26,18 @@ beforeAll(async () => {
   inbox = await startAlertInbox();
   t = await startTestAegis({
     clock,
-    faults: { beforeExpire: (orderId) => { if (orderId === poisoned) throw new Error('poisoned order'); } },
-    env: { ALERT_WEBHOOK_URL: inbox.url, ALERT_MAX_PER_WINDOW: String(LIMIT), ALERT_WINDOW_SECONDS: '60', EXPIRY_JOB_CRON: 'off', TOKEN_TTL_SECONDS: String(365 * 24 * 3600) },
+    faults: {
+      beforeExpire: (orderId) => {
+        if (orderId === poisoned) throw new Error('poisoned order');
+      },
+    },
+    env: {
+      ALERT_WEBHOOK_URL: inbox.url,
+      ALERT_MAX_PER_WINDOW: String(LIMIT),
+      ALERT_WINDOW_SECONDS: '60',
+      EXPIRY_JOB_CRON: 'off',
+      TOKEN_TTL_SECONDS: String(365 * 24 * 3600),
+    },
   });
 });
 afterAll(async () => {
@@ -35,7 +55,12 @@ describe('every kind of failure reaches the notifier (ALERT_WEBHOOK_URL)', () =>
     const o = await pendingOrder(t);
     await declined(t, o.intentId, 'Expired card.');
     const alert = await inbox.waitFor('payment_failed');
-    expect(alert.fields).toMatchObject({ siteId: o.siteId, orderId: o.orderId, intentId: o.intentId, reason: expect.stringContaining('Expired card.') });
+    expect(alert.fields).toMatchObject({
+      siteId: o.siteId,
+      orderId: o.orderId,
+      intentId: o.intentId,
+      reason: expect.stringContaining('Expired card.'),
+    });
     expect(alert.fields.attemptId).toEqual(expect.any(String));
   });
 
@@ -55,7 +80,9 @@ describe('every kind of failure reaches the notifier (ALERT_WEBHOOK_URL)', () =>
   it('refused refunds', async () => {
     const o = await confirmedOrder(t);
     t.stripe.failNext({ method: 'POST', path: '/v1/refunds' }, { status: 500 });
-    expect((await refundOrder(t, await t.superToken(), o.siteId, o.orderId)).data.refundOrder.userErrors[0].code).toBe('PAYMENT_GATEWAY_ERROR');
+    expect((await refundOrder(t, await t.superToken(), o.siteId, o.orderId)).data.refundOrder.userErrors[0].code).toBe(
+      'PAYMENT_GATEWAY_ERROR',
+    );
     expect((await inbox.waitFor('refund_refused')).fields).toMatchObject({ siteId: o.siteId, orderId: o.orderId, intentId: o.intentId });
   });
 
@@ -71,11 +98,19 @@ describe('every kind of failure reaches the notifier (ALERT_WEBHOOK_URL)', () =>
     const site = await t.gql(`mutation{ createSite(input:{ name:"AI", currency:"EUR" }){ site{ id } } }`, {}, { token });
     const siteId = site.data.createSite.site.id;
     await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s, enabled:true){ site{ id } } }`, { s: siteId }, { token });
-    const item = await t.gql(`mutation($s:ID!){ createContentItem(siteId:$s,input:{ slug:"home", title:"Home", body:"Hello" }){ contentItem{ id } } }`, { s: siteId }, { token });
+    const item = await t.gql(
+      `mutation($s:ID!){ createContentItem(siteId:$s,input:{ slug:"home", title:"Home", body:"Hello" }){ contentItem{ id } } }`,
+      { s: siteId },
+      { token },
+    );
     const itemId = item.data.createContentItem.contentItem.id;
     t.openai.mode = 'error';
     try {
-      const r = await t.gql(`mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"warmer"){ userErrors{ code } } }`, { s: siteId, c: itemId }, { token });
+      const r = await t.gql(
+        `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"warmer"){ userErrors{ code } } }`,
+        { s: siteId, c: itemId },
+        { token },
+      );
       expect(r.data.requestSuggestion.userErrors[0].code).toBe('AI_UNAVAILABLE');
     } finally {
       t.openai.mode = 'ok';
@@ -93,7 +128,10 @@ describe('every kind of failure reaches the notifier (ALERT_WEBHOOK_URL)', () =>
     } finally {
       poisoned = null;
     }
-    expect((await inbox.waitFor('job_failed')).fields).toMatchObject({ job: 'expire-orders', reason: expect.stringContaining('1 order(s) could not be expired') });
+    expect((await inbox.waitFor('job_failed')).fields).toMatchObject({
+      job: 'expire-orders',
+      reason: expect.stringContaining('1 order(s) could not be expired'),
+    });
     expect(await orderState(t, good.orderId)).toBe('EXPIRED');
     expect(await orderState(t, bad.orderId)).toBe('PAYMENT_FAILED');
   });
@@ -123,11 +161,28 @@ describe('rate limit', () => {
 
 it('without ALERT_WEBHOOK_URL an alert is one log line at error, with its fields', async () => {
   const lines: string[] = [];
-  const stream = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write: (chunk, _enc, done) => {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const notifier = createNotifier({ limit: { max: 10, windowMs: 60_000 }, clock, log: pino({ level: 'info' }, stream) });
-  notifier.raise({ kind: 'payment_failed', message: 'Payment declined', fields: { siteId: 's', orderId: 'o', attemptId: 'a', reason: 'r' } });
+  notifier.raise({
+    kind: 'payment_failed',
+    message: 'Payment declined',
+    fields: { siteId: 's', orderId: 'o', attemptId: 'a', reason: 'r' },
+  });
   await notifier.flush();
   expect(lines.map((l) => JSON.parse(l))).toEqual([
-    expect.objectContaining({ level: 50, alert: 'payment_failed', siteId: 's', orderId: 'o', attemptId: 'a', reason: 'r', msg: 'ALERT payment_failed: Payment declined' }),
+    expect.objectContaining({
+      level: 50,
+      alert: 'payment_failed',
+      siteId: 's',
+      orderId: 'o',
+      attemptId: 'a',
+      reason: 'r',
+      msg: 'ALERT payment_failed: Payment declined',
+    }),
   ]);
 });

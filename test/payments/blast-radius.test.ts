@@ -55,23 +55,34 @@ describe("one order's failure leaves the other orders' flows working", () => {
 
   it('an event with garbage metadata is answered and changes nothing anywhere', async () => {
     const bystander = await pendingOrder(t);
-    const junk = { ...t.stripe.succeed(bystander.intentId), id: 'pi_unknown', metadata: { site_id: 'not-a-uuid', order_id: "'; drop table orders; --", attempt_id: 'x' } };
+    const junk = {
+      ...t.stripe.succeed(bystander.intentId),
+      id: 'pi_unknown',
+      metadata: { site_id: 'not-a-uuid', order_id: "'; drop table orders; --", attempt_id: 'x' },
+    };
     expect((await t.webhook(t.stripe.event('payment_intent.succeeded', junk))).body.outcome).toBe('unmatched');
     expect(await orderState(t, bystander.orderId)).toBe('PENDING_PAYMENT');
     expect((await paid(t, bystander.intentId)).body.outcome).toBe('confirmed');
   });
 
-  it("a declined payment and a refused refund stay with their own order", async () => {
+  it('a declined payment and a refused refund stay with their own order', async () => {
     const declinedOrder = await pendingOrder(t);
     const sibling = await pendingOrder(t, declinedOrder.siteId);
     await declined(t, declinedOrder.intentId);
     expect((await paid(t, sibling.intentId)).body.outcome).toBe('confirmed');
-    expect((await getCart(t, sibling.cartToken, sibling.siteId)).data.cart).toMatchObject({ state: 'CONFIRMED', failureReason: null, needsRefund: false });
+    expect((await getCart(t, sibling.cartToken, sibling.siteId)).data.cart).toMatchObject({
+      state: 'CONFIRMED',
+      failureReason: null,
+      needsRefund: false,
+    });
 
     const token = await t.superToken();
     const refused = await confirmedOrder(t, declinedOrder.siteId);
     t.stripe.failNext({ method: 'POST', path: '/v1/refunds' }, { status: 402, message: 'declined' });
-    const [a, b] = await Promise.all([refundOrder(t, token, refused.siteId, refused.orderId), refundOrder(t, token, sibling.siteId, sibling.orderId)]);
+    const [a, b] = await Promise.all([
+      refundOrder(t, token, refused.siteId, refused.orderId),
+      refundOrder(t, token, sibling.siteId, sibling.orderId),
+    ]);
     const outcomes = [a, b].map((r) => r.data.refundOrder.userErrors[0]?.code ?? r.data.refundOrder.order.state);
     expect(outcomes.sort()).toEqual(['PAYMENT_GATEWAY_ERROR', 'REFUNDED']);
     expect(await orderState(t, declinedOrder.orderId)).toBe('PAYMENT_FAILED');

@@ -37,7 +37,12 @@ describe('two server processes on one database', () => {
     expect(replies.every((r) => r.status >= 200 && r.status < 300)).toBe(true);
     const outcomes = replies.map((r) => r.body.outcome).sort();
     expect(outcomes).toEqual(['confirmed', ...Array(19).fill('duplicate')]);
-    expect(await transitionsOf({ dbUrl: db.url }, o.orderId)).toEqual(['->DRAFT', 'DRAFT>PENDING_PAYMENT', 'PENDING_PAYMENT>PAYMENT_AUTHORIZED', 'PAYMENT_AUTHORIZED>CONFIRMED']);
+    expect(await transitionsOf({ dbUrl: db.url }, o.orderId)).toEqual([
+      '->DRAFT',
+      'DRAFT>PENDING_PAYMENT',
+      'PENDING_PAYMENT>PAYMENT_AUTHORIZED',
+      'PAYMENT_AUTHORIZED>CONFIRMED',
+    ]);
     expect(await sql(db.url, `select count(*)::int as n from webhook_events where id = $1`, [event.id])).toEqual([{ n: 1 }]);
     // Nothing else was written for the event: no unmatched or needsRefund entry from a losing delivery.
     expect(await sql(db.url, `select action from audit_log where detail like $1 order by at, id`, [`%${event.id}%`])).toEqual([
@@ -45,14 +50,20 @@ describe('two server processes on one database', () => {
       { action: 'order.confirm' },
     ]);
     // Each process handled its ten deliveries.
-    const handled = (p: ServerProcess) => p.output().split('\n').filter((l) => l.includes(event.id) && l.includes('gateway event handled')).length;
+    const handled = (p: ServerProcess) =>
+      p
+        .output()
+        .split('\n')
+        .filter((l) => l.includes(event.id) && l.includes('gateway event handled')).length;
     expect([handled(a), handled(b)]).toEqual([10, 10]);
   });
 
   it('the expiry job runs in exactly one process, once, however many ask for it', async () => {
     const orders = [await pendingOrder(a as unknown as TestAegis), await pendingOrder(b as unknown as TestAegis)];
     // These processes use the real clock: age the orders instead.
-    await sql(db.url, `update payment_attempts set created_at = now() - interval '25 hours' where order_id = any($1)`, [orders.map((o) => o.orderId)]);
+    await sql(db.url, `update payment_attempts set created_at = now() - interval '25 hours' where order_id = any($1)`, [
+      orders.map((o) => o.orderId),
+    ]);
 
     const boss = new PgBoss({ connectionString: db.url, schema: JOB_SCHEMA, supervise: false, schedule: false });
     await boss.start();
@@ -62,10 +73,18 @@ describe('two server processes on one database', () => {
     expect(queued).toHaveLength(1);
     expect(await waitForJob(db.url, queued[0])).toBe('completed');
 
-    const runs = [a, b].map((p) => p.output().split('\n').filter((l) => l.includes('order expiry run done')).length);
+    const runs = [a, b].map(
+      (p) =>
+        p
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('order expiry run done')).length,
+    );
     expect(runs.sort()).toEqual([0, 1]);
     for (const o of orders) {
-      expect(await sql(db.url, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [o.orderId])).toEqual([{ n: 1 }]);
+      expect(
+        await sql(db.url, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [o.orderId]),
+      ).toEqual([{ n: 1 }]);
       expect(stripe.paymentIntents.get(o.intentId)!.status).toBe('canceled');
     }
   });
@@ -104,8 +123,16 @@ describe('races inside one process', () => {
       expect(retried.data.retryPayment.userErrors).toEqual([]);
       expect(retried.data.retryPayment.order.state).toBe('PENDING_PAYMENT');
       const attempts = await attemptsOf(t, o.orderId);
-      expect(attempts.map((x) => [x.status, x.needs_refund])).toEqual([['SUCCEEDED', true], ['PENDING', false]]);
-      expect(await transitionsOf(t, o.orderId)).toEqual(['->DRAFT', 'DRAFT>PENDING_PAYMENT', 'PENDING_PAYMENT>PAYMENT_FAILED', 'PAYMENT_FAILED>PENDING_PAYMENT']);
+      expect(attempts.map((x) => [x.status, x.needs_refund])).toEqual([
+        ['SUCCEEDED', true],
+        ['PENDING', false],
+      ]);
+      expect(await transitionsOf(t, o.orderId)).toEqual([
+        '->DRAFT',
+        'DRAFT>PENDING_PAYMENT',
+        'PENDING_PAYMENT>PAYMENT_FAILED',
+        'PAYMENT_FAILED>PENDING_PAYMENT',
+      ]);
     }
   });
 
@@ -113,15 +140,22 @@ describe('races inside one process', () => {
     const due = [await failedOrder(t), await pendingOrder(t), await failedOrder(t)];
     clock.advance(25 * 3600 * 1000);
     // Every unfinished order of this database is due now, the earlier tests' included.
-    const [{ n: dueCount }] = await sql(t.dbUrl, `select count(*)::int as n from orders where state in ('PENDING_PAYMENT', 'PAYMENT_FAILED')`);
+    const [{ n: dueCount }] = await sql(
+      t.dbUrl,
+      `select count(*)::int as n from orders where state in ('PENDING_PAYMENT', 'PAYMENT_FAILED')`,
+    );
     const { deps, db } = t.aegis;
     const policy = { draftTtlMs: 30 * 24 * 3600 * 1000 }; // the default: no cart here is abandoned yet
     const [one, two] = await Promise.all([expireOrders(db.orm.em.fork(), deps, policy), expireOrders(db.orm.em.fork(), deps, policy)]);
     expect(one.failed + two.failed).toBe(0);
     for (const o of due) {
-      expect(await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [o.orderId])).toEqual([{ n: 1 }]);
+      expect(
+        await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [o.orderId]),
+      ).toEqual([{ n: 1 }]);
     }
     expect(one.expired + two.expired).toBe(dueCount);
-    expect(await sql(t.dbUrl, `select count(*)::int as n from orders where state in ('PENDING_PAYMENT', 'PAYMENT_FAILED')`)).toEqual([{ n: 0 }]);
+    expect(await sql(t.dbUrl, `select count(*)::int as n from orders where state in ('PENDING_PAYMENT', 'PAYMENT_FAILED')`)).toEqual([
+      { n: 0 },
+    ]);
   });
 });

@@ -1,7 +1,18 @@
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { createCart, getCart, pendingOrder } from '../support/flows';
-import { attemptsOf, confirmedOrder, declined, failedOrder, orderState, paid, retryPayment, runExpiryJob, sql, transitionsOf } from './support';
+import {
+  attemptsOf,
+  confirmedOrder,
+  declined,
+  failedOrder,
+  orderState,
+  paid,
+  retryPayment,
+  runExpiryJob,
+  sql,
+  transitionsOf,
+} from './support';
 
 const HOUR = 3600 * 1000;
 const clock = new TestClock();
@@ -30,10 +41,17 @@ describe('payment failure', () => {
     expect(after.state).toBe('PAYMENT_FAILED');
     expect(after.failureReason).toBe('card_declined: generic_decline: Insufficient funds.');
     expect(new Date(after.recoveryDeadline).getTime()).toBe(clock.now().getTime() + 24 * HOUR);
-    expect(after.paymentAttempts).toEqual([expect.objectContaining({ status: 'FAILED', failureReason: after.failureReason, needsRefund: false })]);
+    expect(after.paymentAttempts).toEqual([
+      expect.objectContaining({ status: 'FAILED', failureReason: after.failureReason, needsRefund: false }),
+    ]);
     // Lines, totals and details are exactly as before.
     for (const field of ['lines', 'totalMinor', 'currency', 'email'] as const) expect(after[field]).toEqual(before[field]);
-    expect(after.history.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'PAYMENT_FAILED', actor: 'gateway:stripe', reason: after.failureReason });
+    expect(after.history.at(-1)).toMatchObject({
+      from: 'PENDING_PAYMENT',
+      to: 'PAYMENT_FAILED',
+      actor: 'gateway:stripe',
+      reason: after.failureReason,
+    });
 
     const [audit] = await sql(t.dbUrl, `select reason from audit_log where entity_id = $1 and to_state = 'PAYMENT_FAILED'`, [o.orderId]);
     expect(audit.reason).toBe(after.failureReason);
@@ -62,13 +80,19 @@ describe('retryPayment', () => {
     const creates = t.stripe.requests.filter((q) => q.path === '/v1/payment_intents' && (q.params.metadata as any)?.order_id === o.orderId);
     expect(creates.map((q) => q.idempotencyKey)).toEqual([attempts[0].idempotency_key, attempts[1].idempotency_key]);
     expect(t.stripe.paymentIntents.get(o.intentId)!.status).toBe('canceled');
-    expect(t.stripe.requests.some((q) => q.path === `/v1/payment_intents/${o.intentId}/cancel` && q.idempotencyKey && q.status === 200)).toBe(true);
+    expect(
+      t.stripe.requests.some((q) => q.path === `/v1/payment_intents/${o.intentId}/cancel` && q.idempotencyKey && q.status === 200),
+    ).toBe(true);
 
     // The new attempt completes the order.
     expect((await paid(t, session.id)).body.outcome).toBe('confirmed');
     expect(await transitionsOf(t, o.orderId)).toEqual([
-      '->DRAFT', 'DRAFT>PENDING_PAYMENT', 'PENDING_PAYMENT>PAYMENT_FAILED', 'PAYMENT_FAILED>PENDING_PAYMENT',
-      'PENDING_PAYMENT>PAYMENT_AUTHORIZED', 'PAYMENT_AUTHORIZED>CONFIRMED',
+      '->DRAFT',
+      'DRAFT>PENDING_PAYMENT',
+      'PENDING_PAYMENT>PAYMENT_FAILED',
+      'PAYMENT_FAILED>PENDING_PAYMENT',
+      'PENDING_PAYMENT>PAYMENT_AUTHORIZED',
+      'PAYMENT_AUTHORIZED>CONFIRMED',
     ]);
   });
 
@@ -115,14 +139,18 @@ describe('expiry job', () => {
     expect(t.stripe.paymentIntents.get(oldPending.intentId)!.status).toBe('canceled');
     expect(t.stripe.paymentIntents.get(youngPending.intentId)!.status).toBe('requires_payment_method');
     expect((await attemptsOf(t, oldPending.orderId))[0].status).toBe('CANCELED');
-    const [expiry] = await sql(t.dbUrl, `select actor, from_state from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [oldPending.orderId]);
+    const [expiry] = await sql(t.dbUrl, `select actor, from_state from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [
+      oldPending.orderId,
+    ]);
     expect(expiry).toEqual({ actor: 'system:scheduler', from_state: 'PENDING_PAYMENT' });
 
     // The visitor is told the window closed; a second run changes nothing more.
     const late = await retryPayment(t, oldFailed.cartToken, oldFailed.siteId, oldFailed.orderId);
     expect(late.data.retryPayment.userErrors[0].code).toBe('RECOVERY_WINDOW_EXPIRED');
     expect(await runExpiryJob(t)).toBe('completed');
-    expect(await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [oldPending.orderId])).toEqual([{ n: 1 }]);
+    expect(
+      await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [oldPending.orderId]),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('keeps a pending order whose intent the gateway will not cancel (it was paid), so its late webhook still confirms it', async () => {
@@ -147,14 +175,22 @@ describe('late, duplicate and out-of-order events', () => {
     const cart = (await getCart(t, o.cartToken, o.siteId)).data.cart;
     expect(cart.state).toBe('PENDING_PAYMENT');
     expect(cart.needsRefund).toBe(true);
-    expect(cart.paymentAttempts.map((a: any) => [a.status, a.needsRefund])).toEqual([['SUCCEEDED', true], ['PENDING', false]]);
+    expect(cart.paymentAttempts.map((a: any) => [a.status, a.needsRefund])).toEqual([
+      ['SUCCEEDED', true],
+      ['PENDING', false],
+    ]);
     const [log] = await sql(t.dbUrl, `select action, reason from audit_log where entity_id = $1`, [(await attemptsOf(t, o.orderId))[0].id]);
     expect(log.action).toBe('payment.needsRefund');
   });
 
   it('a payment_failed after CONFIRMED changes nothing and flags nothing', async () => {
     const o = await confirmedOrder(t);
-    const r = await t.webhook(t.stripe.event('payment_intent.payment_failed', { ...capturedIntent(o.intentId), last_payment_error: { code: 'card_declined', message: 'late' } }));
+    const r = await t.webhook(
+      t.stripe.event('payment_intent.payment_failed', {
+        ...capturedIntent(o.intentId),
+        last_payment_error: { code: 'card_declined', message: 'late' },
+      }),
+    );
     expect(r.body.outcome).toBe('unmatched');
     const cart = (await getCart(t, o.cartToken, o.siteId)).data.cart;
     expect(cart.state).toBe('CONFIRMED');
@@ -182,7 +218,12 @@ describe('late, duplicate and out-of-order events', () => {
     expect((await t.webhook(decline)).body.outcome).toBe('unmatched');
     expect((await t.webhook(decline)).body.outcome).toBe('duplicate');
     expect((await t.webhook(success)).body.outcome).toBe('duplicate');
-    expect(await transitionsOf(t, o.orderId)).toEqual(['->DRAFT', 'DRAFT>PENDING_PAYMENT', 'PENDING_PAYMENT>PAYMENT_AUTHORIZED', 'PAYMENT_AUTHORIZED>CONFIRMED']);
+    expect(await transitionsOf(t, o.orderId)).toEqual([
+      '->DRAFT',
+      'DRAFT>PENDING_PAYMENT',
+      'PENDING_PAYMENT>PAYMENT_AUTHORIZED',
+      'PAYMENT_AUTHORIZED>CONFIRMED',
+    ]);
     expect((await attemptsOf(t, o.orderId))[0]).toMatchObject({ status: 'SUCCEEDED', needs_refund: false });
   });
 });

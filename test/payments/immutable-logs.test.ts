@@ -20,7 +20,8 @@ const TABLES = [
   { table: 'payment_failures', entity: PaymentFailure },
 ] as const;
 
-const fingerprint = async (table: string) => (await sql(t.dbUrl, `select md5(string_agg(x::text, '|' order by x::text)) as print, count(*)::int as n from ${table} x`))[0];
+const fingerprint = async (table: string) =>
+  (await sql(t.dbUrl, `select md5(string_agg(x::text, '|' order by x::text)) as print, count(*)::int as n from ${table} x`))[0];
 
 describe.each(TABLES)('$table is append-only', ({ table, entity }) => {
   it('has rows to protect', async () => {

@@ -44,15 +44,22 @@ function valueFor(name: string, type: GraphQLInputType, f: Fixture, lineId: stri
   }
   switch (named.name) {
     case 'ID':
-      return { siteId: f.siteId, orderId: f.orderId, id: f.orderId, productId: f.productId, lineId: lineId ?? randomUUID() }[name] ?? f.orderId;
+      return (
+        { siteId: f.siteId, orderId: f.orderId, id: f.orderId, productId: f.productId, lineId: lineId ?? randomUUID() }[name] ?? f.orderId
+      );
     case 'Int':
       return 1;
     case 'Boolean':
       return false;
     default:
       return (
-        { email: 'walker@example.com', password: 'walker-password-123', currency: 'EUR', country: 'GB', sku: `WALK-${randomUUID().slice(0, 8)}` }[name] ??
-        `walk ${name}`
+        {
+          email: 'walker@example.com',
+          password: 'walker-password-123',
+          currency: 'EUR',
+          country: 'GB',
+          sku: `WALK-${randomUUID().slice(0, 8)}`,
+        }[name] ?? `walk ${name}`
       );
   }
 }
@@ -83,8 +90,11 @@ it('no mutation, for any role, moves an order to PAYMENT_AUTHORIZED or CONFIRMED
     REFUNDED: refunded,
   };
   const states = await sql(t.dbUrl, `select id, state from orders where site_id = $1`, [siteId]);
-  expect(Object.fromEntries(states.map((s) => [s.id, s.state]))).toEqual(Object.fromEntries(Object.entries(orders).map(([state, o]) => [o.orderId, state])));
-  const byGateway = async () => sql(t.dbUrl, `select entity_id, to_state, actor from audit_log where to_state in ('PAYMENT_AUTHORIZED', 'CONFIRMED') order by at, id`);
+  expect(Object.fromEntries(states.map((s) => [s.id, s.state]))).toEqual(
+    Object.fromEntries(Object.entries(orders).map(([state, o]) => [o.orderId, state])),
+  );
+  const byGateway = async () =>
+    sql(t.dbUrl, `select entity_id, to_state, actor from audit_log where to_state in ('PAYMENT_AUTHORIZED', 'CONFIRMED') order by at, id`);
   const before = await byGateway();
   expect(before.map((r) => r.actor)).toEqual(Array(4).fill('gateway:stripe'));
 
@@ -95,7 +105,8 @@ it('no mutation, for any role, moves an order to PAYMENT_AUTHORIZED or CONFIRMED
   );
   expect(siteAdmin.data.createSiteAdmin.admin).not.toBeNull();
   const adminLogin = async () =>
-    (await t.gql(`mutation{ adminLogin(email:"walk-admin@example.com", password:"walk-admin-password"){ token } }`)).data.adminLogin.token as string;
+    (await t.gql(`mutation{ adminLogin(email:"walk-admin@example.com", password:"walk-admin-password"){ token } }`)).data.adminLogin
+      .token as string;
 
   // adminLogoutAll revokes its caller's tokens: it is walked last, and each order's walk signs in afresh.
   const mutations = Object.values(buildGraphQLSchema().getMutationType()!.getFields()).sort(

@@ -26,7 +26,11 @@ async function flaggedPendingOrder(siteId?: string) {
 }
 
 async function siteAdminToken(email: string, siteIds: string[]): Promise<string> {
-  const created = await t.gql(`mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } userErrors{ code } } }`, { i: { email, password: 'site-admin-password-1', siteIds } }, { token });
+  const created = await t.gql(
+    `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } userErrors{ code } } }`,
+    { i: { email, password: 'site-admin-password-1', siteIds } },
+    { token },
+  );
   expect(created.data.createSiteAdmin.userErrors).toEqual([]);
   const login = await t.gql(`mutation($e:String!){ adminLogin(email:$e, password:"site-admin-password-1"){ token } }`, { e: email });
   return login.data.adminLogin.token;
@@ -40,10 +44,21 @@ describe('refundOrder', () => {
     expect(r.data.refundOrder.order.state).toBe('REFUNDED');
     const [attempt] = await attemptsOf(t, o.orderId);
     expect(attempt).toMatchObject({ refunded: true, needs_refund: false });
-    expect(refundsOf(o.intentId)).toEqual([expect.objectContaining({ amount: o.totalMinor, metadata: expect.objectContaining({ attempt_id: attempt.id }) })]);
-    expect(refundRequests().filter((q) => (q.params as any).payment_intent === o.intentId).map((q) => q.idempotencyKey)).toEqual([`aegis-refund-${attempt.id}`]);
+    expect(refundsOf(o.intentId)).toEqual([
+      expect.objectContaining({ amount: o.totalMinor, metadata: expect.objectContaining({ attempt_id: attempt.id }) }),
+    ]);
+    expect(
+      refundRequests()
+        .filter((q) => (q.params as any).payment_intent === o.intentId)
+        .map((q) => q.idempotencyKey),
+    ).toEqual([`aegis-refund-${attempt.id}`]);
     const cart = (await getCart(t, o.cartToken, o.siteId)).data.cart;
-    expect(cart.history.at(-1)).toMatchObject({ from: 'CONFIRMED', to: 'REFUNDED', actor: 'admin:root@aegis.test', reason: 'damaged in transit' });
+    expect(cart.history.at(-1)).toMatchObject({
+      from: 'CONFIRMED',
+      to: 'REFUNDED',
+      actor: 'admin:root@aegis.test',
+      reason: 'damaged in transit',
+    });
     const logged = await sql(t.dbUrl, `select action, reason from audit_log where entity_id = $1`, [attempt.id]);
     expect(logged).toEqual([{ action: 'payment.refunded', reason: 'damaged in transit' }]);
 
@@ -61,7 +76,9 @@ describe('refundOrder', () => {
     expect(attempts.map((a) => a.refunded)).toEqual([true, true]);
     expect(refundsOf(o.intentId)).toHaveLength(1);
     expect(refundsOf(o.newIntentId)).toHaveLength(1);
-    const keys = refundRequests().filter((q) => [o.intentId, o.newIntentId].includes((q.params as any).payment_intent)).map((q) => q.idempotencyKey);
+    const keys = refundRequests()
+      .filter((q) => [o.intentId, o.newIntentId].includes((q.params as any).payment_intent))
+      .map((q) => q.idempotencyKey);
     expect(keys.sort()).toEqual(attempts.map((a) => `aegis-refund-${a.id}`).sort());
   });
 
@@ -72,10 +89,15 @@ describe('refundOrder', () => {
     const r = await refundOrder(t, admin, o.siteId, o.orderId, 'paid twice');
     expect(r.data.refundOrder.userErrors).toEqual([]);
     expect(r.data.refundOrder.order).toMatchObject({ state: 'PENDING_PAYMENT', needsRefund: false });
-    expect((await attemptsOf(t, o.orderId)).map((a) => [a.refunded, a.needs_refund])).toEqual([[true, false], [false, false]]);
+    expect((await attemptsOf(t, o.orderId)).map((a) => [a.refunded, a.needs_refund])).toEqual([
+      [true, false],
+      [false, false],
+    ]);
     expect(refundsOf(o.intentId)).toHaveLength(1);
     expect(await transitionsOf(t, o.orderId)).not.toContain('PENDING_PAYMENT>REFUNDED');
-    expect(await sql(t.dbUrl, `select reason from audit_log where entity_id = $1 and action = 'order.refundFlagged'`, [o.orderId])).toEqual([{ reason: 'paid twice' }]);
+    expect(await sql(t.dbUrl, `select reason from audit_log where entity_id = $1 and action = 'order.refundFlagged'`, [o.orderId])).toEqual(
+      [{ reason: 'paid twice' }],
+    );
 
     const otherSite = await createSite(t, 'Elsewhere');
     const outsider = await siteAdminToken('outsider@shop.example', [otherSite]);
@@ -94,10 +116,16 @@ describe('refundOrder', () => {
 
   it('a gateway refusal answers PAYMENT_GATEWAY_ERROR with the reason and changes nothing; a later call refunds once', async () => {
     const o = await confirmedOrder(t);
-    t.stripe.failNext({ method: 'POST', path: '/v1/refunds' }, { status: 402, code: 'card_declined', message: 'Refund declined by issuer' });
+    t.stripe.failNext(
+      { method: 'POST', path: '/v1/refunds' },
+      { status: 402, code: 'card_declined', message: 'Refund declined by issuer' },
+    );
     const r = await refundOrder(t, token, o.siteId, o.orderId);
     expect(r.data.refundOrder.order).toBeNull();
-    expect(r.data.refundOrder.userErrors[0]).toMatchObject({ code: 'PAYMENT_GATEWAY_ERROR', message: expect.stringContaining('Refund declined by issuer') });
+    expect(r.data.refundOrder.userErrors[0]).toMatchObject({
+      code: 'PAYMENT_GATEWAY_ERROR',
+      message: expect.stringContaining('Refund declined by issuer'),
+    });
     expect(await orderState(t, o.orderId)).toBe('CONFIRMED');
     expect((await attemptsOf(t, o.orderId))[0]).toMatchObject({ refunded: false });
     expect(await sql(t.dbUrl, `select kind from payment_failures where order_id = $1`, [o.orderId])).toEqual([{ kind: 'REFUND_REFUSED' }]);

@@ -11,13 +11,19 @@ export const orderState = async (t: Pick<TestAegis, 'dbUrl'>, orderId: string): 
   (await sql(t.dbUrl, `select state from orders where id = $1`, [orderId]))[0].state;
 
 export const attemptsOf = (t: Pick<TestAegis, 'dbUrl'>, orderId: string) =>
-  sql(t.dbUrl, `select id, status, intent_id, idempotency_key, needs_refund, refunded, failure_reason from payment_attempts where order_id = $1 order by created_at, id`, [orderId]);
+  sql(
+    t.dbUrl,
+    `select id, status, intent_id, idempotency_key, needs_refund, refunded, failure_reason from payment_attempts where order_id = $1 order by created_at, id`,
+    [orderId],
+  );
 
 /** The order's transitions as recorded in the audit log, oldest first. */
 export const transitionsOf = async (t: Pick<TestAegis, 'dbUrl'>, orderId: string): Promise<string[]> =>
-  (await sql(t.dbUrl, `select from_state, to_state from audit_log where entity_id = $1 and to_state is not null order by at, id`, [orderId])).map(
-    (r) => `${r.from_state ?? '-'}>${r.to_state}`,
-  );
+  (
+    await sql(t.dbUrl, `select from_state, to_state from audit_log where entity_id = $1 and to_state is not null order by at, id`, [
+      orderId,
+    ])
+  ).map((r) => `${r.from_state ?? '-'}>${r.to_state}`);
 
 export const retryPayment = (t: TestAegis, cartToken: string, siteId: string, orderId: string) =>
   t.gql(

@@ -24,7 +24,11 @@ beforeEach(() => {
 
 /** Every audit entry, of any site, that names the intent or its attempt. */
 const auditNaming = (intentId: string, attemptId: string) =>
-  sql(t.dbUrl, `select site_id, action, entity, entity_id from audit_log where entity_id in ($1, $2) or detail like '%' || $1 || '%' order by at, id`, [intentId, attemptId]);
+  sql(
+    t.dbUrl,
+    `select site_id, action, entity, entity_id from audit_log where entity_id in ($1, $2) or detail like '%' || $1 || '%' order by at, id`,
+    [intentId, attemptId],
+  );
 
 const withMetadata = (pi: { metadata: Record<string, string> }, metadata: Record<string, string>) => ({ ...pi, metadata });
 
@@ -48,8 +52,12 @@ describe('a paid intent whose metadata names the wrong site', () => {
     expect(await auditNaming(o.intentId, attempt.id)).toEqual([
       { site_id: o.siteId, action: 'payment.needsRefund', entity: 'PaymentAttempt', entity_id: attempt.id },
     ]);
-    expect(await sql(t.dbUrl, `select count(*)::int as n from audit_log where site_id = $1 and actor = 'gateway:stripe'`, [other])).toEqual([{ n: 0 }]);
-    expect(await sql(t.dbUrl, `select site_id from webhook_events where type = 'payment_intent.succeeded' order by received_at desc limit 1`)).toEqual([{ site_id: o.siteId }]);
+    expect(await sql(t.dbUrl, `select count(*)::int as n from audit_log where site_id = $1 and actor = 'gateway:stripe'`, [other])).toEqual(
+      [{ n: 0 }],
+    );
+    expect(
+      await sql(t.dbUrl, `select site_id from webhook_events where type = 'payment_intent.succeeded' order by received_at desc limit 1`),
+    ).toEqual([{ site_id: o.siteId }]);
   });
 
   it('a decline naming another site moves nothing and is audited in its own site only', async () => {
@@ -62,7 +70,9 @@ describe('a paid intent whose metadata names the wrong site', () => {
     expect(r.body.outcome).toBe('unmatched');
     expect(await orderState(t, o.orderId)).toBe('PENDING_PAYMENT');
     expect((await attemptsOf(t, o.orderId))[0]).toMatchObject({ status: 'PENDING', needs_refund: false });
-    expect(await auditNaming(o.intentId, attempt.id)).toEqual([{ site_id: o.siteId, action: 'payment.unmatched', entity: 'PaymentAttempt', entity_id: attempt.id }]);
+    expect(await auditNaming(o.intentId, attempt.id)).toEqual([
+      { site_id: o.siteId, action: 'payment.unmatched', entity: 'PaymentAttempt', entity_id: attempt.id },
+    ]);
   });
 
   it('an intent no site holds is audited on the platform, never in the site its metadata names', async () => {
@@ -72,7 +82,9 @@ describe('a paid intent whose metadata names the wrong site', () => {
 
     expect(r.body.outcome).toBe('unmatched');
     expect(await orderState(t, o.orderId)).toBe('PENDING_PAYMENT');
-    expect(await auditNaming(pi.id, pi.id)).toEqual([{ site_id: null, action: 'payment.unmatched', entity: 'PaymentIntent', entity_id: pi.id }]);
+    expect(await auditNaming(pi.id, pi.id)).toEqual([
+      { site_id: null, action: 'payment.unmatched', entity: 'PaymentIntent', entity_id: pi.id },
+    ]);
   });
 
   it('the metadata telling the truth still confirms, and a redelivery of a wrong-site event is a duplicate', async () => {
@@ -84,6 +96,10 @@ describe('a paid intent whose metadata names the wrong site', () => {
     const event = t.stripe.event('payment_intent.succeeded', withMetadata(pi, { ...pi.metadata, site_id: o.siteId }));
     expect((await t.webhook(event)).body.outcome).toBe('unmatched');
     expect((await t.webhook(event)).body.outcome).toBe('duplicate');
-    expect(await sql(t.dbUrl, `select count(*)::int as n from audit_log where site_id = $1 and actor = 'gateway:stripe' and to_state is null`, [o.siteId])).toEqual([{ n: 0 }]);
+    expect(
+      await sql(t.dbUrl, `select count(*)::int as n from audit_log where site_id = $1 and actor = 'gateway:stripe' and to_state is null`, [
+        o.siteId,
+      ]),
+    ).toEqual([{ n: 0 }]);
   });
 });

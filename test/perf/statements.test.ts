@@ -13,7 +13,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const counted = () =>
-  log.filter((l) => !/\b(begin|commit|rollback)\b|set_config\('app\.site_id'/i.test(l.replace(/\[query\]\s*/, '').slice(0, 60)) && /\[query\]/.test(l));
+  log.filter(
+    (l) =>
+      !/\b(begin|commit|rollback)\b|set_config\('app\.site_id'/i.test(l.replace(/\[query\]\s*/, '').slice(0, 60)) && /\[query\]/.test(l),
+  );
 
 async function measure(op: () => Promise<unknown>) {
   log = [];
@@ -31,7 +34,13 @@ it('addToCart and checkout stay within their statement budgets', async () => {
   const again = await measure(() => t.gql(add, { s: siteId, p: p1, q: 1 }, { cartToken }));
   await addToCart(t, cartToken, siteId, p2, 1);
   await setDetails(t, cartToken, siteId);
-  const co = await measure(() => t.gql(`mutation($s:ID!){ checkout(siteId:$s){ order{ id state } paymentSession{ id } userErrors{ code } } }`, { s: siteId }, { cartToken }));
+  const co = await measure(() =>
+    t.gql(
+      `mutation($s:ID!){ checkout(siteId:$s){ order{ id state } paymentSession{ id } userErrors{ code } } }`,
+      { s: siteId },
+      { cartToken },
+    ),
+  );
   expect(first.length).toBeLessThanOrEqual(5);
   expect(again.length).toBeLessThanOrEqual(5);
   expect(co.length).toBeLessThanOrEqual(5);

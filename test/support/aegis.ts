@@ -63,14 +63,20 @@ export async function postWebhook(url: string, event: object, o: { signature?: s
   const payload = JSON.stringify(event);
   const res = await fetch(`${url}/webhooks/stripe`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': o.signature ?? signedWebhook(payload, WEBHOOK_SECRET, { timestamp: o.timestamp }) },
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': o.signature ?? signedWebhook(payload, WEBHOOK_SECRET, { timestamp: o.timestamp }),
+    },
     body: payload,
   });
   return { status: res.status, body: await res.json() };
 }
 
 export async function loginSuperAdmin(gql: Gql): Promise<string> {
-  const r = await gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{code} } }`, { e: SUPER_ADMIN.email, p: SUPER_ADMIN.password });
+  const r = await gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{code} } }`, {
+    e: SUPER_ADMIN.email,
+    p: SUPER_ADMIN.password,
+  });
   const token = r.data?.adminLogin.token;
   if (!token) throw new Error(`super admin login failed: ${JSON.stringify(r)}`);
   return token;

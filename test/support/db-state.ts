@@ -25,7 +25,10 @@ export async function openDbState(ownerUrl: string): Promise<DbState> {
       );
       const rows = await query<{ name: string; print: string }>(
         tables
-          .map(({ name }) => `select '${name}' as name, count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as print from "${name}" t`)
+          .map(
+            ({ name }) =>
+              `select '${name}' as name, count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as print from "${name}" t`,
+          )
           .join(' union all '),
       );
       return Object.fromEntries(rows.map((r) => [r.name, r.print]));

@@ -50,14 +50,18 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-      return send(res, 404, { error: { message: `Unknown request URL: ${req.method} ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
+      return send(res, 404, {
+        error: { message: `Unknown request URL: ${req.method} ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' },
+      });
     }
     const parsed = JSON.parse(await readBody(req)) as ChatRequest;
     const chat: ChatRequest = { model: parsed.model, messages: parsed.messages, authorization: req.headers.authorization };
     fake.requests.push(chat);
     if (fake.mode === 'hang') return;
     if (fake.mode === 'error') {
-      return send(res, 500, { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } });
+      return send(res, 500, {
+        error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null },
+      });
     }
     const content = await fake.content(chat, fake.requests.length);
     send(res, 200, {

@@ -11,7 +11,11 @@ export const ADDRESS = { name: 'Ada Lovelace', line1: '1 Analytical Way', city: 
 export const DETAILS = { email: 'ada@example.com', shippingAddress: ADDRESS, billingAddress: ADDRESS };
 
 export async function createSite(t: TestAegis, name = 'Shop', currency = 'EUR'): Promise<string> {
-  const r = await t.gql(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } userErrors{ code message } } }`, { i: { name, currency } }, { token: await t.superToken() });
+  const r = await t.gql(
+    `mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } userErrors{ code message } } }`,
+    { i: { name, currency } },
+    { token: await t.superToken() },
+  );
   if (!r.data?.createSite.site) throw new Error(`createSite failed: ${JSON.stringify(r)}`);
   return r.data.createSite.site.id;
 }
@@ -32,13 +36,25 @@ export async function createCart(t: TestAegis, siteId: string): Promise<{ cartTo
 }
 
 export const addToCart = (t: TestAegis, cartToken: string, siteId: string, productId: string, quantity: number) =>
-  t.gql(`mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ ${ORDER_FIELDS} } userErrors{ code message field } } }`, { s: siteId, p: productId, q: quantity }, { cartToken });
+  t.gql(
+    `mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ ${ORDER_FIELDS} } userErrors{ code message field } } }`,
+    { s: siteId, p: productId, q: quantity },
+    { cartToken },
+  );
 
 export const setDetails = (t: TestAegis, cartToken: string, siteId: string, input: object = DETAILS) =>
-  t.gql(`mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id email } userErrors{ code message field } } }`, { s: siteId, i: input }, { cartToken });
+  t.gql(
+    `mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id email } userErrors{ code message field } } }`,
+    { s: siteId, i: input },
+    { cartToken },
+  );
 
 export const checkout = (t: TestAegis, cartToken: string, siteId: string) =>
-  t.gql(`mutation($s:ID!){ checkout(siteId:$s){ order{ ${ORDER_FIELDS} } paymentSession{ id clientSecret } userErrors{ code message } } }`, { s: siteId }, { cartToken });
+  t.gql(
+    `mutation($s:ID!){ checkout(siteId:$s){ order{ ${ORDER_FIELDS} } paymentSession{ id clientSecret } userErrors{ code message } } }`,
+    { s: siteId },
+    { cartToken },
+  );
 
 export const getCart = (t: TestAegis, cartToken: string, siteId: string) =>
   t.gql(`query($s:ID!){ cart(siteId:$s){ ${ORDER_FIELDS} } }`, { s: siteId }, { cartToken });

@@ -30,13 +30,14 @@ export function startFreshCluster(opts: { durable?: boolean } = {}): Promise<{ u
       child.removeAllListeners('exit');
       resolve({
         url: out.trim(),
-        stop: () => new Promise((done) => {
-          child.on('exit', () => {
-            rmSync(dir, { recursive: true, force: true });
-            done();
-          });
-          child.stdin.end();
-        }),
+        stop: () =>
+          new Promise((done) => {
+            child.on('exit', () => {
+              rmSync(dir, { recursive: true, force: true });
+              done();
+            });
+            child.stdin.end();
+          }),
       });
     });
   });

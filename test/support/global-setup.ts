@@ -29,7 +29,9 @@ export default async function globalSetup() {
   await admin.query(`create database ${template}`);
   await admin.end();
   // Migrated by the built CLI in its own process: MikroORM must not be loaded in Jest's parent realm.
-  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'db', 'migrate-cli.js'), withDatabase(serverUrl, template)], { stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'db', 'migrate-cli.js'), withDatabase(serverUrl, template)], {
+    stdio: 'pipe',
+  });
   process.env.AEGIS_TEST_SERVER_URL = serverUrl;
   process.env.AEGIS_TEST_TEMPLATE = template;
 }

@@ -23,7 +23,6 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-
 export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: string } & NodeJS.ProcessEnv): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'server.js')], {
     env: {
@@ -83,7 +82,9 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
 }
 
 /** The built server spawned on a fresh database with its own Stripe sandbox; close() removes all three. */
-export async function spawnOnFreshDatabase(env: NodeJS.ProcessEnv = {}): Promise<{ server: ServerProcess; stripe: StripeSandbox; dbUrl: string; close(): Promise<void> }> {
+export async function spawnOnFreshDatabase(
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ server: ServerProcess; stripe: StripeSandbox; dbUrl: string; close(): Promise<void> }> {
   const db = await createTestDatabase();
   const stripe = await startStripeSandbox();
   const server = await spawnServer({ DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, ...env });

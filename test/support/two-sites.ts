@@ -4,7 +4,10 @@ import { addToCart, createCart, createProduct, createSite } from './flows';
 export const ADMIN_PASSWORD = 'site-admin-password-1';
 
 export async function login(t: TestAegis, email: string, password = ADMIN_PASSWORD): Promise<string> {
-  const r = await t.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`, { e: email, p: password });
+  const r = await t.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`, {
+    e: email,
+    p: password,
+  });
   if (!r.data?.adminLogin.token) throw new Error(`login of ${email} failed: ${JSON.stringify(r)}`);
   return r.data.adminLogin.token;
 }

@@ -17,22 +17,42 @@ describe('the payment gateway configuration', () => {
   });
 
   it('uses the configured gateway, with no sandbox, as soon as a key or an API base is given', () => {
-    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_real' }).stripe).toMatchObject({ secretKey: 'sk_test_real', sandbox: null, publishableKey: undefined });
+    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_real' }).stripe).toMatchObject({
+      secretKey: 'sk_test_real',
+      sandbox: null,
+      publishableKey: undefined,
+    });
     expect(loadConfig({ ...base, STRIPE_API_BASE: 'http://127.0.0.1:12111' }).stripe.sandbox).toBeNull();
   });
 
   it('refuses to start the sandbox in production, naming the variable to set', () => {
-    const production = { ...base, NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_SECRET: 'x'.repeat(40), STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      JWT_SECRET: 'x'.repeat(40),
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    };
     expect(() => loadConfig(production)).toThrow(StartError);
-    expect(() => loadConfig(production)).toThrow('STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment sandbox never runs in production)');
+    expect(() => loadConfig(production)).toThrow(
+      'STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment sandbox never runs in production)',
+    );
     expect(loadConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x' }).stripe.sandbox).toBeNull();
   });
 
   it('refuses a production JWT_SECRET shorter than 32 bytes (`changeme` signs tokens anyone can forge)', () => {
-    const production = { ...base, NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      STRIPE_SECRET_KEY: 'sk_live_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    };
     for (const short of ['changeme', 'x'.repeat(31)]) {
       expect(() => loadConfig({ ...production, JWT_SECRET: short })).toThrow(StartError);
-      expect(() => loadConfig({ ...production, JWT_SECRET: short })).toThrow(/^JWT_SECRET must be at least 32 bytes when NODE_ENV=production/);
+      expect(() => loadConfig({ ...production, JWT_SECRET: short })).toThrow(
+        /^JWT_SECRET must be at least 32 bytes when NODE_ENV=production/,
+      );
     }
     expect(loadConfig({ ...production, JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
     // Outside production a short key is a developer's choice.

@@ -42,7 +42,12 @@ describe('order state machine', () => {
     expect(Object.keys(ORDER_TRANSITIONS).sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const [event, [from, to, actors]] of Object.entries(EXPECTED)) {
       const def: TransitionDef = ORDER_TRANSITIONS[event as keyof typeof ORDER_TRANSITIONS];
-      expect({ event, from: [...def.from].sort(), to: def.to, actors: [...def.actors].sort() }).toEqual({ event, from: [...from].sort(), to, actors: [...actors].sort() });
+      expect({ event, from: [...def.from].sort(), to: def.to, actors: [...def.actors].sort() }).toEqual({
+        event,
+        from: [...from].sort(),
+        to,
+        actors: [...actors].sort(),
+      });
     }
   });
 

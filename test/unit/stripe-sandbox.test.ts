@@ -25,7 +25,11 @@ const createPi = (amount = 1000, idempotencyKey?: string, client = stripe) =>
   );
 
 /** Confirms as Stripe.js does: publishable key, the intent's client secret, a test payment method or card number. */
-const confirm = (pi: Stripe.PaymentIntent, method: string | { number: string }, opts: { client?: Stripe; clientSecret?: string | null; idempotencyKey?: string } = {}) =>
+const confirm = (
+  pi: Stripe.PaymentIntent,
+  method: string | { number: string },
+  opts: { client?: Stripe; clientSecret?: string | null; idempotencyKey?: string } = {},
+) =>
   (opts.client ?? browser).paymentIntents.confirm(
     pi.id,
     {
@@ -134,10 +138,14 @@ describe('payment intents', () => {
     );
   });
 
-  it('marks every answer as the sandbox\'s and allows browsers (CORS), preflight included', async () => {
+  it("marks every answer as the sandbox's and allows browsers (CORS), preflight included", async () => {
     const preflight = await fetch(`${sandbox.url}/v1/payment_intents/pi_x/confirm`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'http://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
@@ -207,10 +215,18 @@ describe('confirming with test payment methods', () => {
     const paid = await confirm(pi, method);
 
     expect(paid.lastResponse.statusCode).toBe(200);
-    expect(paid).toMatchObject({ id: pi.id, status: 'succeeded', amount_received: 1000, latest_charge: expect.stringMatching(/^ch_/), last_payment_error: null });
+    expect(paid).toMatchObject({
+      id: pi.id,
+      status: 'succeeded',
+      amount_received: 1000,
+      latest_charge: expect.stringMatching(/^ch_/),
+      last_payment_error: null,
+    });
     expect(paid.payment_method).toEqual(typeof method === 'string' ? method : expect.stringMatching(/^pm_/));
     expect(sandbox.paymentIntents.get(pi.id)?.status).toBe('succeeded');
-    expect(sandbox.events).toEqual([expect.objectContaining({ type: 'payment_intent.succeeded', data: { object: JSON.parse(JSON.stringify(paid)) } })]);
+    expect(sandbox.events).toEqual([
+      expect.objectContaining({ type: 'payment_intent.succeeded', data: { object: JSON.parse(JSON.stringify(paid)) } }),
+    ]);
   });
 
   it.each([
@@ -229,9 +245,16 @@ describe('confirming with test payment methods', () => {
     expect(err).toMatchObject({ statusCode: 402, rawType: 'card_error', code: 'card_declined', decline_code: declineCode, message });
     const lastPaymentError = { type: 'card_error', code: 'card_declined', decline_code: declineCode, message };
     expect(err.payment_intent).toMatchObject({ id: pi.id, status: 'requires_payment_method', last_payment_error: lastPaymentError });
-    await expect(stripe.paymentIntents.retrieve(pi.id)).resolves.toMatchObject({ status: 'requires_payment_method', amount_received: 0, last_payment_error: lastPaymentError });
+    await expect(stripe.paymentIntents.retrieve(pi.id)).resolves.toMatchObject({
+      status: 'requires_payment_method',
+      amount_received: 0,
+      last_payment_error: lastPaymentError,
+    });
     expect(sandbox.events).toEqual([
-      expect.objectContaining({ type: 'payment_intent.payment_failed', data: { object: expect.objectContaining({ id: pi.id, last_payment_error: lastPaymentError }) } }),
+      expect.objectContaining({
+        type: 'payment_intent.payment_failed',
+        data: { object: expect.objectContaining({ id: pi.id, last_payment_error: lastPaymentError }) },
+      }),
     ]);
   });
 
@@ -246,7 +269,11 @@ describe('confirming with test payment methods', () => {
   it('refuses an unknown test card number with incorrect_number, leaving the intent as it was', async () => {
     const pi = await createPi();
 
-    await expect(confirm(pi, { number: '4111111111111111' })).rejects.toMatchObject({ type: 'StripeCardError', statusCode: 402, code: 'incorrect_number' });
+    await expect(confirm(pi, { number: '4111111111111111' })).rejects.toMatchObject({
+      type: 'StripeCardError',
+      statusCode: 402,
+      code: 'incorrect_number',
+    });
     expect(sandbox.paymentIntents.get(pi.id)).toMatchObject({ status: 'requires_payment_method', last_payment_error: null });
     expect(sandbox.events).toEqual([]);
   });
@@ -266,13 +293,26 @@ describe('confirming with test payment methods', () => {
   it('refuses a wrong client secret with the same answer as an unknown intent, revealing nothing', async () => {
     const pi = await createPi();
 
-    const wrong = (await confirm(pi, 'pm_card_visa', { clientSecret: `${pi.id}_secret_guess` }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const wrong = (await confirm(pi, 'pm_card_visa', { clientSecret: `${pi.id}_secret_guess` }).catch(
+      (e: unknown) => e,
+    )) as Stripe.errors.StripeError;
     const unknown = (await browser.paymentIntents
       .confirm('pi_unknown', { payment_method: 'pm_card_visa', client_secret: 'pi_unknown_secret_x' } as Stripe.PaymentIntentConfirmParams)
       .catch((e: unknown) => e)) as Stripe.errors.StripeError;
 
-    expect(wrong).toMatchObject({ type: 'StripeInvalidRequestError', statusCode: 400, rawType: 'invalid_request_error', param: 'client_secret' });
-    const answer = (e: Stripe.errors.StripeError) => ({ type: e.rawType, code: e.code, message: e.message, param: e.param, payment_intent: e.payment_intent });
+    expect(wrong).toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      rawType: 'invalid_request_error',
+      param: 'client_secret',
+    });
+    const answer = (e: Stripe.errors.StripeError) => ({
+      type: e.rawType,
+      code: e.code,
+      message: e.message,
+      param: e.param,
+      payment_intent: e.payment_intent,
+    });
     expect(answer(wrong)).toEqual(answer(unknown));
     expect(JSON.stringify(wrong.raw)).not.toContain(pi.id);
     expect(wrong.payment_intent).toBeUndefined();
@@ -301,7 +341,9 @@ describe('confirming with test payment methods', () => {
     expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
     expect(again).toMatchObject({ id: first.id, status: 'succeeded', latest_charge: first.latest_charge });
     expect(typesOf(sandbox)).toEqual(['payment_intent.succeeded']);
-    await expect(confirm(pi, 'pm_card_chargeDeclined', { idempotencyKey: 'confirm-1' })).rejects.toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    await expect(confirm(pi, 'pm_card_chargeDeclined', { idempotencyKey: 'confirm-1' })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeIdempotencyError,
+    );
   });
 
   it('refuses to confirm a canceled or a succeeded intent', async () => {
@@ -376,7 +418,16 @@ describe('refunds', () => {
     await stripe.refunds.create({ payment_intent: pi.id });
 
     const charges = sandbox.events.filter((e) => e.type === 'charge.refunded').map((e) => e.data.object);
-    const charge = { id: paid.latest_charge, object: 'charge', amount: 1000, amount_captured: 1000, currency: 'usd', payment_intent: pi.id, metadata: { site_id: 's1' }, created: expect.any(Number) };
+    const charge = {
+      id: paid.latest_charge,
+      object: 'charge',
+      amount: 1000,
+      amount_captured: 1000,
+      currency: 'usd',
+      payment_intent: pi.id,
+      metadata: { site_id: 's1' },
+      created: expect.any(Number),
+    };
     expect(charges).toEqual([
       expect.objectContaining({ ...charge, amount_refunded: 300, refunded: false }),
       expect.objectContaining({ ...charge, amount_refunded: 1000, refunded: true }),
@@ -530,7 +581,16 @@ describe('webhook delivery', () => {
     expect(events.map((e) => e.id)).toEqual(s.events.map((e) => e.id));
     expect(events[0].pending_webhooks).toBe(1);
     expect(s.deliveries).toEqual(
-      s.events.map((e) => ({ eventId: e.id, type: e.type, url: receiver.url, attempts: 1, lastStatus: 200, lastError: null, delivered: true, gaveUp: false })),
+      s.events.map((e) => ({
+        eventId: e.id,
+        type: e.type,
+        url: receiver.url,
+        attempts: 1,
+        lastStatus: 200,
+        lastError: null,
+        delivered: true,
+        gaveUp: false,
+      })),
     );
   });
 
@@ -546,7 +606,9 @@ describe('webhook delivery', () => {
     for (const { headers, body } of receiver.received) {
       expect(client.webhooks.constructEvent(body, headers['stripe-signature'] as string, secret, 300).type).toBe('payment_intent.canceled');
     }
-    expect(s.deliveries).toEqual([expect.objectContaining({ type: 'payment_intent.canceled', attempts: 3, lastStatus: 200, delivered: true, gaveUp: false })]);
+    expect(s.deliveries).toEqual([
+      expect.objectContaining({ type: 'payment_intent.canceled', attempts: 3, lastStatus: 200, delivered: true, gaveUp: false }),
+    ]);
   });
 
   it('backs off exponentially up to maxDelayMs and gives up after maxAttempts, logging it', async () => {
@@ -560,8 +622,13 @@ describe('webhook delivery', () => {
     expect(receiver.received).toHaveLength(4);
     expect(s.deliveries).toEqual([expect.objectContaining({ attempts: 4, lastStatus: 500, delivered: false, gaveUp: true })]);
     expect(lines.filter((l) => l.action === 'webhook_retry').map((l) => l.retryInMs)).toEqual([10, 20, 25]);
-    expect(lines.filter((l) => l.action === 'webhook_given_up')).toEqual([expect.objectContaining({ sandbox: 'stripe', eventId: s.events[0].id, attempt: 4, status: 500 })]);
-    expect(lines.filter((l) => l.action === 'request').map((l) => l.path)).toEqual(['/v1/payment_intents', `/v1/payment_intents/${pi.id}/cancel`]);
+    expect(lines.filter((l) => l.action === 'webhook_given_up')).toEqual([
+      expect.objectContaining({ sandbox: 'stripe', eventId: s.events[0].id, attempt: 4, status: 500 }),
+    ]);
+    expect(lines.filter((l) => l.action === 'request').map((l) => l.path)).toEqual([
+      '/v1/payment_intents',
+      `/v1/payment_intents/${pi.id}/cancel`,
+    ]);
   });
 
   it('retries a network error', async () => {
@@ -572,7 +639,9 @@ describe('webhook delivery', () => {
     await client.paymentIntents.cancel(pi.id);
     await s.settled();
 
-    expect(s.deliveries).toEqual([expect.objectContaining({ attempts: 2, lastStatus: null, lastError: expect.stringMatching(/ECONNREFUSED/), gaveUp: true })]);
+    expect(s.deliveries).toEqual([
+      expect.objectContaining({ attempts: 2, lastStatus: null, lastError: expect.stringMatching(/ECONNREFUSED/), gaveUp: true }),
+    ]);
   });
 
   it('close() cancels pending retries and resolves settled()', async () => {

@@ -28,7 +28,13 @@ export function createProduct(
     const now = deps.clock.now();
     const product = new Product(siteId, sku, name, input.priceMinor, site.currency, now);
     tx.persist(product);
-    audit(tx, actor, now, { siteId, action: 'product.create', entity: 'Product', entityId: product.id, detail: { sku, priceMinor: input.priceMinor } });
+    audit(tx, actor, now, {
+      siteId,
+      action: 'product.create',
+      entity: 'Product',
+      entityId: product.id,
+      detail: { sku, priceMinor: input.priceMinor },
+    });
     return ok(product);
   });
 }
@@ -43,7 +49,12 @@ export async function listProducts(
   const limit = pageSize(args.first);
   const rows = await readInSite(em, siteId, (tx) =>
     cursor
-      ? selectEntities(tx, Product, `select * from products where site_id = ? and (created_at, id) > (?, ?) order by created_at, id limit ?`, [siteId, cursor.at, cursor.id, limit + 1])
+      ? selectEntities(
+          tx,
+          Product,
+          `select * from products where site_id = ? and (created_at, id) > (?, ?) order by created_at, id limit ?`,
+          [siteId, cursor.at, cursor.id, limit + 1],
+        )
       : selectEntities(tx, Product, `select * from products where site_id = ? order by created_at, id limit ?`, [siteId, limit + 1]),
   );
   if (!rows) return null;

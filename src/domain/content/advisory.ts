@@ -34,7 +34,8 @@ function usable(advice: Advice): Advice {
   const v = new Validator();
   const body = bodyOf(v, ['body'], advice.body);
   if (!v.ok) throw new AdvisorError(`The AI provider answered an unusable body: ${v.errors[0].message}`, 'UNUSABLE_ANSWER');
-  if (!MODEL_NAME.test(advice.model)) throw new AdvisorError('The AI provider answered a model name that is not 1 to 200 printable ASCII characters', 'UNUSABLE_ANSWER');
+  if (!MODEL_NAME.test(advice.model))
+    throw new AdvisorError('The AI provider answered a model name that is not 1 to 200 printable ASCII characters', 'UNUSABLE_ANSWER');
   return { body, model: advice.model };
 }
 
@@ -73,11 +74,20 @@ export async function adviseOn(em: EntityManager, deps: DomainDeps, requestedBy:
     if (!(await tx.count(ContentItem, { id: contentItemId }))) return notFound('Content item', ['contentItemId']);
     const now = deps.clock.now();
     const suggestion = new Suggestion({
-      siteId, contentItemId, instruction: target.instruction, body: advice.body, baseVersion: target.baseVersion, model: advice.model, createdAt: now,
+      siteId,
+      contentItemId,
+      instruction: target.instruction,
+      body: advice.body,
+      baseVersion: target.baseVersion,
+      model: advice.model,
+      createdAt: now,
     });
     tx.persist(suggestion);
     audit(tx, { kind: 'ai' }, now, {
-      siteId, action: 'suggestion.create', entity: 'Suggestion', entityId: suggestion.id,
+      siteId,
+      action: 'suggestion.create',
+      entity: 'Suggestion',
+      entityId: suggestion.id,
       detail: { contentItemId, baseVersion: target.baseVersion, model: advice.model, requestedBy: actorName(requestedBy) },
     });
     return ok(suggestion);

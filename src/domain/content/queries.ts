@@ -11,7 +11,8 @@ import { LIMITS } from '../validation';
  */
 export const CONTENT_PAGE = { default: 20, max: LIMITS.pageSize } as const;
 
-const contentPageSize = (first: number | null | undefined): number => Math.max(1, Math.min(first ?? CONTENT_PAGE.default, CONTENT_PAGE.max));
+const contentPageSize = (first: number | null | undefined): number =>
+  Math.max(1, Math.min(first ?? CONTENT_PAGE.default, CONTENT_PAGE.max));
 
 /** `after`: the id of the previous page's last entry; a malformed or unknown one gives an empty page. */
 export interface ContentPage {
@@ -41,7 +42,8 @@ export async function getContentItem(em: EntityManager, siteId: string, id: stri
 }
 
 /** Keyset "after this entry" on (createdAt, id); undefined when the entry is not there (an empty page). */
-const afterEntry = (entry: { createdAt: Date; id: string } | null) => (entry ? afterCursor({ at: entry.createdAt, id: entry.id }) : undefined);
+const afterEntry = (entry: { createdAt: Date; id: string } | null) =>
+  entry ? afterCursor({ at: entry.createdAt, id: entry.id }) : undefined;
 
 export async function listContentItems(em: EntityManager, siteId: string, page: ContentPage = {}): Promise<ContentItemView[]> {
   if (page.after && !isUuid(page.after)) return [];
@@ -66,7 +68,8 @@ export async function listVersions(
   if (!ids.length) return byItem;
   const versions = await readInSite(em, siteId, (tx) =>
     selectEntities(
-      tx, ContentVersion,
+      tx,
+      ContentVersion,
       `select v.* from unnest(array[?]::uuid[]) as i(id)
          cross join lateral (select * from content_versions where content_item_id = i.id and site_id = ? and number > ? order by number limit ?) v
         order by v.content_item_id, v.number`,

@@ -14,7 +14,14 @@ export function appendVersion(
   fields: { body: string; source: ContentSourceName; suggestionId?: string },
 ): ContentVersion {
   const number = item.currentVersion + 1;
-  const version = new ContentVersion({ siteId: item.siteId, contentItemId: item.id, number, createdBy: actorName(actor), createdAt: now, ...fields });
+  const version = new ContentVersion({
+    siteId: item.siteId,
+    contentItemId: item.id,
+    number,
+    createdBy: actorName(actor),
+    createdAt: now,
+    ...fields,
+  });
   item.currentVersion = number;
   tx.persist(version);
   return version;

@@ -73,7 +73,10 @@ export async function adminLogin(
   entry.succeeded();
   return onPlatform(em, async (tx) => {
     audit(tx, { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: [] }, now, {
-      siteId: null, action: 'admin.login', entity: 'Admin', entityId: admin.id,
+      siteId: null,
+      action: 'admin.login',
+      entity: 'Admin',
+      entityId: admin.id,
     });
     const token = await deps.tokens.issue(admin.id, admin.tokenVersion, now);
     return ok({ token, admin: await adminView(tx, admin) });
@@ -107,7 +110,13 @@ export function createSiteAdmin(
     const admin = new Admin(email, await hashPassword(input.password), Role.SITE_ADMIN, now);
     tx.persist(admin);
     for (const siteId of sites.value) tx.persist(new AdminSite(admin.id, siteId));
-    audit(tx, actor, now, { siteId: null, action: 'admin.create', entity: 'Admin', entityId: admin.id, detail: { email, siteIds: sites.value } });
+    audit(tx, actor, now, {
+      siteId: null,
+      action: 'admin.create',
+      entity: 'Admin',
+      entityId: admin.id,
+      detail: { email, siteIds: sites.value },
+    });
     await tx.flush();
     return ok(await adminView(tx, admin));
   });
@@ -122,7 +131,13 @@ export function setAdminSites(em: EntityManager, deps: DomainDeps, actor: AdminA
     if (!sites.ok) return sites;
     await tx.nativeDelete(AdminSite, { adminId });
     for (const siteId of sites.value) tx.persist(new AdminSite(adminId, siteId));
-    audit(tx, actor, deps.clock.now(), { siteId: null, action: 'admin.setSites', entity: 'Admin', entityId: adminId, detail: { siteIds: sites.value } });
+    audit(tx, actor, deps.clock.now(), {
+      siteId: null,
+      action: 'admin.setSites',
+      entity: 'Admin',
+      entityId: adminId,
+      detail: { siteIds: sites.value },
+    });
     await tx.flush();
     return ok(await adminView(tx, admin));
   });
@@ -140,7 +155,12 @@ export function setAdminDisabled(em: EntityManager, deps: DomainDeps, actor: Adm
     // Disabling ends its sessions and re-enabling does not revive them: their tokens carry the old version.
     if (admin.disabled !== disabled) admin.tokenVersion++;
     admin.disabled = disabled;
-    audit(tx, actor, deps.clock.now(), { siteId: null, action: disabled ? 'admin.disable' : 'admin.enable', entity: 'Admin', entityId: adminId });
+    audit(tx, actor, deps.clock.now(), {
+      siteId: null,
+      action: disabled ? 'admin.disable' : 'admin.enable',
+      entity: 'Admin',
+      entityId: adminId,
+    });
     await tx.flush();
     return ok(await adminView(tx, admin));
   });
@@ -176,7 +196,13 @@ export async function bootstrapSuperAdmin(
     const now = deps.clock.now();
     const admin = new Admin(email.trim().toLowerCase(), await hashPassword(password ?? generated!), Role.SUPER_ADMIN, now);
     tx.persist(admin);
-    audit(tx, { kind: 'system', name: 'bootstrap' }, now, { siteId: null, action: 'admin.bootstrap', entity: 'Admin', entityId: admin.id, detail: { email: admin.email } });
+    audit(tx, { kind: 'system', name: 'bootstrap' }, now, {
+      siteId: null,
+      action: 'admin.bootstrap',
+      entity: 'Admin',
+      entityId: admin.id,
+      detail: { email: admin.email },
+    });
     return ok({ email: admin.email, generatedPassword: generated });
   });
   return result.ok ? result.value : null;

@@ -7,7 +7,11 @@ export class RateLimiter {
   // Insertion order is window-start order (a key moves to the end when its window restarts): the oldest come first.
   private readonly hits = new Map<string, { windowStart: number; count: number }>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly maxKeys = 50_000) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly maxKeys = 50_000,
+  ) {}
 
   /** Counts one attempt; false when the key is over its limit in the current window. */
   take(key: string, nowMs: number): boolean {

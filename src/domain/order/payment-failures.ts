@@ -23,7 +23,18 @@ export function recordFailure(
   at: Date,
   eventId: string | null = null,
 ): void {
-  tx.persist(new PaymentFailure({ siteId: attempt.siteId, orderId: attempt.orderId, attemptId: attempt.id, kind, intentId: attempt.intentId, eventId, reason, at }));
+  tx.persist(
+    new PaymentFailure({
+      siteId: attempt.siteId,
+      orderId: attempt.orderId,
+      attemptId: attempt.id,
+      kind,
+      intentId: attempt.intentId,
+      eventId,
+      reason,
+      at,
+    }),
+  );
 }
 
 /** Stable per attempt, so a cancel repeated after a crash is answered like the first one. */
@@ -46,10 +57,21 @@ export async function cancelIntent(em: EntityManager, deps: DomainDeps, actor: A
     const now = deps.clock.now();
     await inSite(em, attempt.siteId, async (tx) => {
       recordFailure(tx, attempt, PaymentFailureKind.CANCEL_REFUSED, err.message, now);
-      audit(tx, actor, now, { siteId: attempt.siteId, action: 'payment.cancelRefused', entity: 'PaymentAttempt', entityId: attempt.id, reason: err.message, detail: { why } });
+      audit(tx, actor, now, {
+        siteId: attempt.siteId,
+        action: 'payment.cancelRefused',
+        entity: 'PaymentAttempt',
+        entityId: attempt.id,
+        reason: err.message,
+        detail: { why },
+      });
       return ok(null);
     });
-    deps.alerts.raise({ kind: 'cancel_refused', message: `The gateway refused to cancel ${attempt.intentId} (${why})`, fields: { ...fields, reason: err.message } });
+    deps.alerts.raise({
+      kind: 'cancel_refused',
+      message: `The gateway refused to cancel ${attempt.intentId} (${why})`,
+      fields: { ...fields, reason: err.message },
+    });
     return false;
   }
 }

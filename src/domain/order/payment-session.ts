@@ -40,10 +40,17 @@ export async function openPaymentSession(
     });
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
-    deps.log.error({ siteId: attempt.siteId, orderId: attempt.orderId, attemptId: attempt.id, reason: err.message }, 'payment gateway call failed');
+    deps.log.error(
+      { siteId: attempt.siteId, orderId: attempt.orderId, attemptId: attempt.id, reason: err.message },
+      'payment gateway call failed',
+    );
     await inSite(em, attempt.siteId, async (tx) => {
       audit(tx, actor, deps.clock.now(), {
-        siteId: attempt.siteId, action: 'payment.gatewayError', entity: 'PaymentAttempt', entityId: attempt.id, reason: err.message,
+        siteId: attempt.siteId,
+        action: 'payment.gatewayError',
+        entity: 'PaymentAttempt',
+        entityId: attempt.id,
+        reason: err.message,
       });
       return { ok: true, value: null };
     });

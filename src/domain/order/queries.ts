@@ -6,14 +6,20 @@ import { isUuid, readInSite } from '../tx';
 import type { VisitorActor } from './cart';
 
 export const getCart = (em: EntityManager, visitor: VisitorActor, siteId: string) =>
-  readInSite(em, siteId, (tx) => selectEntity(tx, Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [visitor.cartTokenHash, siteId]));
+  readInSite(em, siteId, (tx) =>
+    selectEntity(tx, Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [visitor.cartTokenHash, siteId]),
+  );
 
 /** A visitor sees only its own order; an admin of the site any of the site's. */
 export async function getOrder(em: EntityManager, siteId: string, orderId: string, visitor?: VisitorActor) {
   if (!isUuid(orderId)) return null;
   return readInSite(em, siteId, (tx) =>
     visitor
-      ? selectEntity(tx, Order, `select * from orders where id = ? and site_id = ? and cart_token_hash = ?`, [orderId, siteId, visitor.cartTokenHash])
+      ? selectEntity(tx, Order, `select * from orders where id = ? and site_id = ? and cart_token_hash = ?`, [
+          orderId,
+          siteId,
+          visitor.cartTokenHash,
+        ])
       : selectEntity(tx, Order, `select * from orders where id = ? and site_id = ?`, [orderId, siteId]),
   );
 }
@@ -27,7 +33,11 @@ export async function listOrders(
   if (cursor === 'invalid') return null;
   const limit = pageSize(args.first);
   const rows = await readInSite(em, siteId, (tx) =>
-    tx.find(Order, { ...(args.state && { state: args.state }), ...afterCursor(cursor) }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 }),
+    tx.find(
+      Order,
+      { ...(args.state && { state: args.state }), ...afterCursor(cursor) },
+      { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 },
+    ),
   );
   if (!rows) return null;
   return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (o) => encodeCursor(o.createdAt, o.id) };
@@ -42,7 +52,9 @@ export async function siteOfIntent(em: EntityManager, intentId: string, except: 
   const sites = await em.execute<{ id: string }[]>(`select id from sites order by id`);
   for (const { id } of sites) {
     if (id === except) continue;
-    const held = await readInSite(em, id, (tx) => tx.execute(`select 1 from payment_attempts where intent_id = ? and site_id = ?`, [intentId, id]));
+    const held = await readInSite(em, id, (tx) =>
+      tx.execute(`select 1 from payment_attempts where intent_id = ? and site_id = ?`, [intentId, id]),
+    );
     if (held?.length) return id;
   }
   return null;
@@ -84,18 +96,28 @@ export async function loadOrderDetails(
         [ids, siteId],
       );
       for (const row of rows) {
-        const product = Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith('p_')).map(([k, v]) => [k.slice(2), v]));
+        const product = Object.fromEntries(
+          Object.entries(row)
+            .filter(([k]) => k.startsWith('p_'))
+            .map(([k, v]) => [k.slice(2), v]),
+        );
         const line = tx.map(OrderLine, Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('p_'))));
         details.get(line.orderId)!.lines.push({ line, product: tx.map(Product, product) });
       }
     }
     if (parts.has('attempts')) {
-      const attempts = await selectEntities(tx, PaymentAttempt, `select * from payment_attempts where order_id in (?) and site_id = ? order by created_at, id`, [ids, siteId]);
+      const attempts = await selectEntities(
+        tx,
+        PaymentAttempt,
+        `select * from payment_attempts where order_id in (?) and site_id = ? order by created_at, id`,
+        [ids, siteId],
+      );
       for (const a of attempts) details.get(a.orderId)!.attempts.push(a);
     }
     if (parts.has('history')) {
       const history = await selectEntities(
-        tx, AuditEntry,
+        tx,
+        AuditEntry,
         `select * from audit_log where entity = 'Order' and entity_id in (?) and site_id = ? and to_state is not null order by at, id`,
         [ids, siteId],
       );

@@ -40,7 +40,7 @@ export function nextState(state: OrderState, event: OrderEvent, actor: ActorKind
 export function validateTransitions(table: Record<string, TransitionDef> = ORDER_TRANSITIONS): void {
   const states = new Set(Object.values(OrderState));
   const reached = new Set<OrderState>([DRAFT]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [event, def] of Object.entries(table)) {
       for (const s of [...def.from, def.to]) if (!states.has(s)) throw new Error(`transition ${event} names unknown state ${s}`);

@@ -17,7 +17,12 @@ export interface SiteView {
 
 const view = (s: Site): SiteView => ({ id: s.id, name: s.name, currency: s.currency, aiEnabled: s.aiEnabled, createdAt: s.createdAt });
 
-export function createSite(em: EntityManager, deps: DomainDeps, actor: Actor, input: { name: string; currency: string }): Promise<Result<SiteView>> {
+export function createSite(
+  em: EntityManager,
+  deps: DomainDeps,
+  actor: Actor,
+  input: { name: string; currency: string },
+): Promise<Result<SiteView>> {
   const v = new Validator();
   const name = v.text(['input', 'name'], input.name, LIMITS.name) ?? '';
   const currency = v.currency(['input', 'currency'], input.currency);
@@ -32,7 +37,13 @@ export function createSite(em: EntityManager, deps: DomainDeps, actor: Actor, in
   });
 }
 
-export function setAiEnabled(em: EntityManager, deps: DomainDeps, actor: Actor, siteId: string, enabled: boolean): Promise<Result<SiteView>> {
+export function setAiEnabled(
+  em: EntityManager,
+  deps: DomainDeps,
+  actor: Actor,
+  siteId: string,
+  enabled: boolean,
+): Promise<Result<SiteView>> {
   return inSite(em, siteId, async (tx) => {
     const site = await tx.findOne(Site, { id: siteId });
     if (!site) return notFound('Site', ['siteId']);

@@ -17,7 +17,10 @@ export interface ContentAdvisor {
 
 /** The provider failed, timed out or answered nothing usable; the message is safe to log. */
 export class AdvisorError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'AdvisorError';
   }

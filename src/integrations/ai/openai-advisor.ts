@@ -49,7 +49,8 @@ export class OpenAIAdvisor implements ContentAdvisor {
     // The answer is the provider's JSON, whatever its declared type: the port promises strings, so only strings pass.
     const content: unknown = completion?.choices?.[0]?.message?.content;
     const model: unknown = completion?.model || this.settings.model;
-    if (content != null && typeof content !== 'string') throw new AdvisorError('The AI provider answered content that is not text', 'UNUSABLE_ANSWER');
+    if (content != null && typeof content !== 'string')
+      throw new AdvisorError('The AI provider answered content that is not text', 'UNUSABLE_ANSWER');
     if (typeof model !== 'string') throw new AdvisorError('The AI provider answered a model name that is not text', 'UNUSABLE_ANSWER');
     const body = typeof content === 'string' ? content.trim() : '';
     if (!body) throw new AdvisorError('The AI provider returned no content');

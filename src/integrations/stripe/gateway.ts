@@ -36,7 +36,10 @@ export interface PaymentGateway {
 
 /** A refusal or fault of the gateway, with its message safe to show an admin. */
 export class GatewayError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'GatewayError';
   }

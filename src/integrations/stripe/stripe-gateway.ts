@@ -1,5 +1,12 @@
 import Stripe from 'stripe';
-import { GatewayError, type CreateIntentRequest, type PaymentClientConfig, type PaymentGateway, type PaymentIntentRef, type RefundRequest } from './gateway';
+import {
+  GatewayError,
+  type CreateIntentRequest,
+  type PaymentClientConfig,
+  type PaymentGateway,
+  type PaymentIntentRef,
+  type RefundRequest,
+} from './gateway';
 
 export interface StripeSettings {
   secretKey: string;

@@ -23,7 +23,8 @@ const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : n
 
 /** The intent's facts; its id, amount and currency must be there, the metadata may be anything (it is checked later). */
 function facts(pi: unknown): IntentFacts {
-  if (!isObject(pi) || typeof pi.id !== 'string' || !pi.id || typeof pi.currency !== 'string') throw new MalformedEventError('the event has no payment intent with an id and a currency');
+  if (!isObject(pi) || typeof pi.id !== 'string' || !pi.id || typeof pi.currency !== 'string')
+    throw new MalformedEventError('the event has no payment intent with an id and a currency');
   const amount = pi.amount_received || pi.amount;
   if (!Number.isSafeInteger(amount)) throw new MalformedEventError('the payment intent has no integer amount');
   const md = isObject(pi.metadata) ? pi.metadata : {};
@@ -41,8 +42,9 @@ function facts(pi: unknown): IntentFacts {
 function declineReason(pi: Record<string, unknown>): string {
   const err = isObject(pi.last_payment_error) ? pi.last_payment_error : {};
   const parts = [err.code, err.decline_code, err.message].filter((p): p is string => typeof p === 'string' && p !== '');
-  // eslint-disable-next-line no-control-regex
-  return parts.join(': ').replace(/[\u0000-\u001F\u007F]|\p{Cs}/gu, ' ').slice(0, 1000) || 'payment failed';
+  // eslint-disable-next-line no-control-regex -- control characters and lone surrogates are what it removes
+  const oneLine = /[\u0000-\u001F\u007F]|\p{Cs}/gu;
+  return parts.join(': ').replace(oneLine, ' ').slice(0, 1000) || 'payment failed';
 }
 
 function toPaymentEvent(event: unknown): PaymentEvent {
@@ -55,7 +57,13 @@ function toPaymentEvent(event: unknown): PaymentEvent {
       return { kind: 'payment_succeeded', eventId: event.id, type: event.type, intent: facts(object) };
     case 'payment_intent.payment_failed': {
       const intent = facts(object);
-      return { kind: 'payment_failed', eventId: event.id, type: event.type, intent, reason: declineReason(object as Record<string, unknown>) };
+      return {
+        kind: 'payment_failed',
+        eventId: event.id,
+        type: event.type,
+        intent,
+        reason: declineReason(object as Record<string, unknown>),
+      };
     }
     default:
       return { kind: 'unhandled', eventId: event.id, type: event.type };

@@ -13,7 +13,13 @@ import { pendingSuggestion } from '../pending-suggestion';
  * An admin turns a suggestion into the item's next version (AI_SUGGESTION). If the item moved past the version
  * the suggestion was made from, it answers STALE_SUGGESTION and changes nothing.
  */
-export function approveSuggestion(em: EntityManager, deps: DomainDeps, actor: Actor, siteId: string, suggestionId: string): Promise<Result<Suggestion>> {
+export function approveSuggestion(
+  em: EntityManager,
+  deps: DomainDeps,
+  actor: Actor,
+  siteId: string,
+  suggestionId: string,
+): Promise<Result<Suggestion>> {
   if (!isUuid(suggestionId)) return Promise.resolve(notFound('Suggestion', ['suggestionId']));
   return inSite(em, siteId, async (tx) => {
     const pending = await pendingSuggestion(tx, suggestionId);
@@ -35,7 +41,10 @@ export function approveSuggestion(em: EntityManager, deps: DomainDeps, actor: Ac
     suggestion.decidedBy = actorName(actor);
     suggestion.createdVersion = version.number;
     audit(tx, actor, now, {
-      siteId, action: 'suggestion.approve', entity: 'Suggestion', entityId: suggestion.id,
+      siteId,
+      action: 'suggestion.approve',
+      entity: 'Suggestion',
+      entityId: suggestion.id,
       detail: { contentItemId: item.id, createdVersion: version.number },
     });
     return ok(suggestion);

@@ -25,12 +25,19 @@ export function createContentItem(
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
   return inSite(em, siteId, async (tx) => {
     if (!(await tx.count(Site, { id: siteId }))) return notFound('Site', ['siteId']);
-    if (await tx.count(ContentItem, { slug })) return refuse(ErrorCode.CONFLICT, `A content item with slug ${slug} exists`, ['input', 'slug']);
+    if (await tx.count(ContentItem, { slug }))
+      return refuse(ErrorCode.CONFLICT, `A content item with slug ${slug} exists`, ['input', 'slug']);
     const now = deps.clock.now();
     const item = new ContentItem(siteId, slug, title, now);
     tx.persist(item);
     const version = appendVersion(tx, item, actor, now, { body, source: 'MANUAL' });
-    audit(tx, actor, now, { siteId, action: 'content.create', entity: 'ContentItem', entityId: item.id, detail: { slug, version: version.number } });
+    audit(tx, actor, now, {
+      siteId,
+      action: 'content.create',
+      entity: 'ContentItem',
+      entityId: item.id,
+      detail: { slug, version: version.number },
+    });
     return ok({ item, versions: [version] });
   });
 }

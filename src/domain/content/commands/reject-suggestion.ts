@@ -32,7 +32,12 @@ export function rejectSuggestion(
     suggestion.decidedBy = actorName(actor);
     suggestion.rejectionReason = reason;
     audit(tx, actor, now, {
-      siteId, action: 'suggestion.reject', entity: 'Suggestion', entityId: suggestion.id, reason, detail: { contentItemId: suggestion.contentItemId },
+      siteId,
+      action: 'suggestion.reject',
+      entity: 'Suggestion',
+      entityId: suggestion.id,
+      reason,
+      detail: { contentItemId: suggestion.contentItemId },
     });
     return ok(suggestion);
   });

@@ -36,6 +36,11 @@ export async function requestSuggestion(
   if (!gate.item || !gate.current) return notFound('Content item', ['contentItemId']);
 
   return adviseOn(em, deps, actor, {
-    siteId, contentItemId, title: gate.item.title, body: gate.current.body, baseVersion: gate.current.number, instruction,
+    siteId,
+    contentItemId,
+    title: gate.item.title,
+    body: gate.current.body,
+    baseVersion: gate.current.number,
+    instruction,
   });
 }

@@ -29,7 +29,13 @@ export function reviseContent(
     if (!item) return notFound('Content item', ['contentItemId']);
     const now = deps.clock.now();
     const version = appendVersion(tx, item, actor, now, { body, source: 'MANUAL' });
-    audit(tx, actor, now, { siteId, action: 'content.revise', entity: 'ContentItem', entityId: item.id, detail: { version: version.number } });
+    audit(tx, actor, now, {
+      siteId,
+      action: 'content.revise',
+      entity: 'ContentItem',
+      entityId: item.id,
+      detail: { version: version.number },
+    });
     await tx.flush();
     return ok((await withVersions(tx, [item]))[0]);
   });

@@ -30,7 +30,12 @@ export function addToCart(
     // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
     if (order.lineCount >= MAX_CART_LINES) {
       const [held] = await tx.execute(`select 1 from order_lines where order_id = ? and product_id = ?`, [order.id, product.id]);
-      if (!held) return refuse(ErrorCode.VALIDATION, `A cart holds at most ${MAX_CART_LINES} lines: this product would be line ${order.lineCount + 1}`, ['productId']);
+      if (!held)
+        return refuse(
+          ErrorCode.VALIDATION,
+          `A cart holds at most ${MAX_CART_LINES} lines: this product would be line ${order.lineCount + 1}`,
+          ['productId'],
+        );
     }
 
     // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.
@@ -49,7 +54,10 @@ export function addToCart(
     order.totalMinor = total.value;
     order.updatedAt = deps.clock.now();
     audit(tx, visitor, order.updatedAt, {
-      siteId: order.siteId, action: 'order.addToCart', entity: 'Order', entityId: order.id,
+      siteId: order.siteId,
+      action: 'order.addToCart',
+      entity: 'Order',
+      entityId: order.id,
       detail: { productId: product.id, quantity: input.quantity },
     });
     return ok(order);

@@ -32,7 +32,10 @@ async function findAttempt(tx: EntityManager, intent: IntentFacts): Promise<Paym
   const byIntent = await selectEntity(tx, PaymentAttempt, `select * from payment_attempts where intent_id = ?`, [intent.id]);
   if (byIntent) return byIntent;
   if (!intent.attemptId || !isUuid(intent.attemptId) || !intent.orderId || !isUuid(intent.orderId)) return null;
-  return selectEntity(tx, PaymentAttempt, `select * from payment_attempts where id = ? and order_id = ? and intent_id is null`, [intent.attemptId, intent.orderId]);
+  return selectEntity(tx, PaymentAttempt, `select * from payment_attempts where id = ? and order_id = ? and intent_id is null`, [
+    intent.attemptId,
+    intent.orderId,
+  ]);
 }
 
 // Sites are never deleted: once seen, a site id stays known for the life of the process (one round trip less per event).
@@ -75,8 +78,18 @@ async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: Paymen
     deps.faults.afterInboxRecorded?.(event.eventId);
     if (event.kind === 'unhandled') return ok<PaymentEventOutcome>('unhandled');
     const why = 'no site holds an attempt for this intent';
-    deps.log.warn({ metadataSiteId: event.intent.siteId, intentId: event.intent.id, eventId: event.eventId, type: event.type, reason: why }, 'payment event matches no transition');
-    audit(tx, GATEWAY, now, { siteId: null, action: 'payment.unmatched', entity: 'PaymentIntent', entityId: event.intent.id, reason: why, detail: { eventId: event.eventId, type: event.type } });
+    deps.log.warn(
+      { metadataSiteId: event.intent.siteId, intentId: event.intent.id, eventId: event.eventId, type: event.type, reason: why },
+      'payment event matches no transition',
+    );
+    audit(tx, GATEWAY, now, {
+      siteId: null,
+      action: 'payment.unmatched',
+      entity: 'PaymentIntent',
+      entityId: event.intent.id,
+      reason: why,
+      detail: { eventId: event.eventId, type: event.type },
+    });
     return ok<PaymentEventOutcome>('unmatched');
   });
   return result.ok ? result.value : 'unhandled';
@@ -86,7 +99,13 @@ async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: Paymen
 const NOT_HERE = refuse(ErrorCode.NOT_FOUND, 'no attempt for this intent in this site');
 
 /** The event applied in one site's transaction; null (nothing written) when the site holds no attempt for the intent. */
-async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEvent, siteId: string, now: Date): Promise<PaymentEventOutcome | null> {
+async function applyInSite(
+  em: EntityManager,
+  deps: DomainDeps,
+  event: IntentEvent,
+  siteId: string,
+  now: Date,
+): Promise<PaymentEventOutcome | null> {
   // Raised only once the transaction committed: a rolled-back delivery is redelivered and alerts then.
   const alerts: Alert[] = [];
   const result = await inSite(em, siteId, async (tx) => {
@@ -106,7 +125,13 @@ async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEve
       const matches = event.intent.amountMinor === attempt.amountMinor && event.intent.currency === attempt.currency;
       if (misplaced || !current || !matches) {
         attempt.needsRefund = true;
-        return notMatched(misplaced ? MISPLACED : !matches ? 'amount or currency does not match the attempt' : `order is ${order.state} and this is not its current attempt`);
+        return notMatched(
+          misplaced
+            ? MISPLACED
+            : !matches
+              ? 'amount or currency does not match the attempt'
+              : `order is ${order.state} and this is not its current attempt`,
+        );
       }
       applyTransition(tx, order, 'paymentAuthorized', GATEWAY, now, { detail: { eventId: event.eventId, attemptId: attempt.id } });
       applyTransition(tx, order, 'confirm', GATEWAY, now, { detail: { eventId: event.eventId, attemptId: attempt.id } });
@@ -129,7 +154,10 @@ async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEve
     attempt.failureReason = event.reason;
     order.failureReason = event.reason;
     order.recoveryDeadline = new Date(now.getTime() + RECOVERY_WINDOW_MS);
-    applyTransition(tx, order, 'paymentFailed', GATEWAY, now, { reason: event.reason, detail: { eventId: event.eventId, attemptId: attempt.id } });
+    applyTransition(tx, order, 'paymentFailed', GATEWAY, now, {
+      reason: event.reason,
+      detail: { eventId: event.eventId, attemptId: attempt.id },
+    });
     deps.log.warn(failure, 'payment failed');
     return ok<PaymentEventOutcome>('failed');
   });
@@ -152,9 +180,18 @@ function unmatched(
   order: Order,
   why: string,
 ): PaymentEventOutcome {
-  const fields = { siteId, metadataSiteId: event.intent.siteId, orderId: order.id, attemptId: attempt.id, eventId: event.eventId, type: event.type, reason: why };
+  const fields = {
+    siteId,
+    metadataSiteId: event.intent.siteId,
+    orderId: order.id,
+    attemptId: attempt.id,
+    eventId: event.eventId,
+    type: event.type,
+    reason: why,
+  };
   deps.log.warn({ ...fields, needsRefund: attempt.needsRefund }, 'payment event matches no transition');
-  if (attempt.needsRefund) alerts.push({ kind: 'needs_refund', message: `Money taken for order ${order.id} that it cannot confirm`, fields });
+  if (attempt.needsRefund)
+    alerts.push({ kind: 'needs_refund', message: `Money taken for order ${order.id} that it cannot confirm`, fields });
   audit(tx, GATEWAY, now, {
     siteId,
     action: attempt.needsRefund ? 'payment.needsRefund' : 'payment.unmatched',

@@ -19,7 +19,12 @@ export interface CheckoutResult {
  * then the PaymentIntent, outside it. Called again while PENDING_PAYMENT it returns the same session (or
  * retries the gateway call with the same key) and creates no new payment.
  */
-export async function checkout(em: EntityManager, deps: DomainDeps, visitor: VisitorActor, siteId: string): Promise<Result<CheckoutResult>> {
+export async function checkout(
+  em: EntityManager,
+  deps: DomainDeps,
+  visitor: VisitorActor,
+  siteId: string,
+): Promise<Result<CheckoutResult>> {
   const started = await inSite(em, siteId, async (tx) => {
     const order = await lockVisitorOrder(tx, visitor);
     if (!order) return notFound('Cart');

@@ -26,7 +26,12 @@ export async function createCart(
     const order = new Order(siteId, site.currency, hash, now);
     tx.persist(order);
     audit(tx, { kind: 'visitor', cartTokenHash: hash }, now, {
-      siteId, action: 'order.createCart', entity: 'Order', entityId: order.id, fromState: null, toState: order.state,
+      siteId,
+      action: 'order.createCart',
+      entity: 'Order',
+      entityId: order.id,
+      fromState: null,
+      toState: order.state,
     });
     return ok({ cartToken: token, order });
   });

@@ -74,7 +74,10 @@ async function abandonCart(em: EntityManager, deps: DomainDeps, siteId: string, 
     const order = await lockOrder(tx, orderId);
     // An edit or a checkout since the scan wins: that cart is in use.
     if (!order || order.state !== OrderState.DRAFT || order.updatedAt > untouchedSince) return ok<Outcome | 'abandoned'>('kept');
-    const moved = applyTransition(tx, order, 'expireCart', SCHEDULER, now, { reason: 'cart untouched', detail: { lastChangeAt: order.updatedAt.toISOString() } });
+    const moved = applyTransition(tx, order, 'expireCart', SCHEDULER, now, {
+      reason: 'cart untouched',
+      detail: { lastChangeAt: order.updatedAt.toISOString() },
+    });
     return moved.ok ? ok<Outcome | 'abandoned'>('abandoned') : moved;
   });
   return result.ok ? result.value : 'kept';
@@ -93,7 +96,9 @@ async function dueOrders(tx: EntityManager, now: Date): Promise<string[]> {
 const isDue = (order: { state: OrderState; recoveryDeadline: Date | null }, attempt: PaymentAttempt | null, now: Date) =>
   order.state === OrderState.PAYMENT_FAILED
     ? order.recoveryDeadline !== null && order.recoveryDeadline <= now
-    : order.state === OrderState.PENDING_PAYMENT && attempt !== null && attempt.createdAt.getTime() <= now.getTime() - PENDING_PAYMENT_TTL_MS;
+    : order.state === OrderState.PENDING_PAYMENT &&
+      attempt !== null &&
+      attempt.createdAt.getTime() <= now.getTime() - PENDING_PAYMENT_TTL_MS;
 
 async function expireOne(em: EntityManager, deps: DomainDeps, siteId: string, orderId: string, now: Date): Promise<Outcome> {
   // The current intent is cancelled first, outside any transaction, so nobody can still pay it. For a pending
@@ -116,7 +121,9 @@ async function expireOne(em: EntityManager, deps: DomainDeps, siteId: string, or
     if (order.state === OrderState.PENDING_PAYMENT && attempt?.id !== current?.attempt.id) return ok<Outcome>('kept');
     deps.faults.beforeExpire?.(orderId);
     if (cancelled && attempt?.status === PaymentAttemptStatus.PENDING) attempt.status = PaymentAttemptStatus.CANCELED;
-    const moved = applyTransition(tx, order, 'expire', SCHEDULER, now, { detail: { attemptId: attempt?.id ?? null, intentCancelled: cancelled } });
+    const moved = applyTransition(tx, order, 'expire', SCHEDULER, now, {
+      detail: { attemptId: attempt?.id ?? null, intentCancelled: cancelled },
+    });
     return moved.ok ? ok<Outcome>('expired') : moved;
   });
   if (result.ok && result.value === 'expired') deps.log.info({ siteId, orderId }, 'order expired');

@@ -17,7 +17,11 @@ const REASON_MAX = 1000;
 const refundKey = (attemptId: string): string => `aegis-refund-${attemptId}`;
 
 const captured = (tx: EntityManager, orderId: string) =>
-  tx.find(PaymentAttempt, { orderId, status: PaymentAttemptStatus.SUCCEEDED, refunded: false }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  tx.find(
+    PaymentAttempt,
+    { orderId, status: PaymentAttemptStatus.SUCCEEDED, refunded: false },
+    { orderBy: { createdAt: 'asc', id: 'asc' } },
+  );
 
 /**
  * Refunds every captured, unrefunded attempt of the order through the gateway, each with its own idempotency
@@ -73,13 +77,24 @@ export async function refundOrder(
       attempt.refunded = true;
       attempt.needsRefund = false;
       audit(tx, admin, now, {
-        siteId: order.siteId, action: 'payment.refunded', entity: 'PaymentAttempt', entityId: attempt.id, reason,
+        siteId: order.siteId,
+        action: 'payment.refunded',
+        entity: 'PaymentAttempt',
+        entityId: attempt.id,
+        reason,
         detail: { orderId: order.id, refundId, amountMinor: attempt.amountMinor },
       });
     }
     if (refusal) {
       recordFailure(tx, refusal.attempt, PaymentFailureKind.REFUND_REFUSED, refusal.reason, now);
-      audit(tx, admin, now, { siteId: order.siteId, action: 'payment.refundRefused', entity: 'PaymentAttempt', entityId: refusal.attempt.id, reason: refusal.reason, detail: { orderId: order.id } });
+      audit(tx, admin, now, {
+        siteId: order.siteId,
+        action: 'payment.refundRefused',
+        entity: 'PaymentAttempt',
+        entityId: refusal.attempt.id,
+        reason: refusal.reason,
+        detail: { orderId: order.id },
+      });
       return ok(order);
     }
     // REFUNDED only once no captured money is left on it (a concurrent confirmation may have added some).
@@ -87,13 +102,26 @@ export async function refundOrder(
       const moved = applyTransition(tx, order, 'refund', admin, now, { reason });
       if (!moved.ok) return moved;
     } else if (refunds.size) {
-      audit(tx, admin, now, { siteId: order.siteId, action: 'order.refundFlagged', entity: 'Order', entityId: order.id, reason, detail: { attempts: [...refunds.keys()] } });
+      audit(tx, admin, now, {
+        siteId: order.siteId,
+        action: 'order.refundFlagged',
+        entity: 'Order',
+        entityId: order.id,
+        reason,
+        detail: { attempts: [...refunds.keys()] },
+      });
     }
     return ok(order);
   });
   if (!recorded.ok) return recorded;
   if (refusal) {
-    const fields = { siteId: input.siteId, orderId: input.orderId, attemptId: refusal.attempt.id, intentId: refusal.attempt.intentId, reason: refusal.reason };
+    const fields = {
+      siteId: input.siteId,
+      orderId: input.orderId,
+      attemptId: refusal.attempt.id,
+      intentId: refusal.attempt.intentId,
+      reason: refusal.reason,
+    };
     deps.log.error(fields, 'refund refused by the payment gateway');
     deps.alerts.raise({ kind: 'refund_refused', message: `The gateway refused to refund attempt ${refusal.attempt.id}`, fields });
     return refuse(ErrorCode.PAYMENT_GATEWAY_ERROR, `The payment gateway refused the refund: ${refusal.reason}`);

@@ -33,7 +33,10 @@ export function updateCartLine(
     } else line.quantity = input.quantity;
     order.updatedAt = deps.clock.now();
     audit(tx, visitor, order.updatedAt, {
-      siteId: order.siteId, action: 'order.updateCartLine', entity: 'Order', entityId: order.id,
+      siteId: order.siteId,
+      action: 'order.updateCartLine',
+      entity: 'Order',
+      entityId: order.id,
       detail: { lineId: line.id, quantity: input.quantity },
     });
     return ok(order);

@@ -16,7 +16,12 @@ function post(url: URL, body: string, headers: Record<string, string>): Promise<
     // agent: false, so no kept-alive socket outlives the attempt.
     const req = (url.protocol === 'https:' ? https : http).request(
       url,
-      { method: 'POST', agent: false, timeout: ATTEMPT_TIMEOUT_MS, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      {
+        method: 'POST',
+        agent: false,
+        timeout: ATTEMPT_TIMEOUT_MS,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
       (res) => {
         res.resume();
         res.once('end', () => resolve(res.statusCode ?? 0));

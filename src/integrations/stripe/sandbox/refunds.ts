@@ -43,12 +43,9 @@ export function createRefund(store: SandboxStore, p: Params, emit: Emit): Reply 
   const amount = p.amount === undefined ? refundable : positiveInt(p.amount);
   if (amount === null) return invalidInteger('amount', p.amount);
   if (amount > refundable) {
-    return stripeError(
-      400,
-      'amount_too_large',
-      `Refund amount (${amount}) is greater than unrefunded amount on charge (${refundable}).`,
-      { param: 'amount' },
-    );
+    return stripeError(400, 'amount_too_large', `Refund amount (${amount}) is greater than unrefunded amount on charge (${refundable}).`, {
+      param: 'amount',
+    });
   }
   const refund: SandboxRefund = {
     id: `re_${rand()}`,

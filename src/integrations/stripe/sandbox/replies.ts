@@ -23,8 +23,7 @@ export function stripeError(status: number, code: string | undefined, message: s
   return { status, body: JSON.stringify({ error: { type, code, message, ...details } }) };
 }
 
-export const missing = (param: string): Reply =>
-  stripeError(400, 'parameter_missing', `Missing required param: ${param}.`, { param });
+export const missing = (param: string): Reply => stripeError(400, 'parameter_missing', `Missing required param: ${param}.`, { param });
 
 export const invalidInteger = (param: string, value: unknown): Reply =>
   stripeError(400, 'parameter_invalid_integer', `Invalid integer: ${String(value)}`, { param });

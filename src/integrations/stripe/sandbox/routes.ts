@@ -9,8 +9,7 @@ const INTENT_PATH = /^\/v1\/payment_intents\/([^/]+)(?:\/(cancel|confirm))?$/;
 const EVENT_PATH = /^\/v1\/events\/([^/]+)$/;
 
 /** As with Stripe, a publishable key can only confirm (what Stripe.js does in the browser). */
-export const publishableMayCall = (method: string, path: string): boolean =>
-  method === 'POST' && INTENT_PATH.exec(path)?.[2] === 'confirm';
+export const publishableMayCall = (method: string, path: string): boolean => method === 'POST' && INTENT_PATH.exec(path)?.[2] === 'confirm';
 
 export function route(store: SandboxStore, method: string, path: string, params: Params, caller: Caller, emit: Emit): Reply {
   const intent = INTENT_PATH.exec(path);
@@ -27,5 +26,9 @@ export function route(store: SandboxStore, method: string, path: string, params:
     const found = store.events.find((e) => e.id === event[1]);
     return found ? ok(found) : noSuch('event', event[1]);
   }
-  return stripeError(404, 'resource_missing', `Unrecognized request URL (${method}: ${path}). The Stripe sandbox serves only part of the API.`);
+  return stripeError(
+    404,
+    'resource_missing',
+    `Unrecognized request URL (${method}: ${path}). The Stripe sandbox serves only part of the API.`,
+  );
 }

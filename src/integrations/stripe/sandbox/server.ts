@@ -64,7 +64,11 @@ export class StripeSandboxServer implements StripeSandbox {
     this.webhook = opts.webhook;
     this.log = opts.log ?? (() => {});
     this.deliverer = new WebhookDeliverer(
-      { firstDelayMs: opts.retry?.firstDelayMs ?? 1000, maxDelayMs: opts.retry?.maxDelayMs ?? 60_000, maxAttempts: opts.retry?.maxAttempts ?? 8 },
+      {
+        firstDelayMs: opts.retry?.firstDelayMs ?? 1000,
+        maxDelayMs: opts.retry?.maxDelayMs ?? 60_000,
+        maxAttempts: opts.retry?.maxAttempts ?? 8,
+      },
       this.log,
     );
   }
@@ -212,7 +216,13 @@ export class StripeSandboxServer implements StripeSandbox {
     const caller = callerOf(authorization);
     if (caller === null) return { reply: stripeError(401, 'api_key_invalid', 'Invalid API Key provided.') };
     if (caller === 'publishable' && !publishableMayCall(method, path)) {
-      return { reply: stripeError(401, 'secret_key_required', 'This API call cannot be made with a publishable API key. Please use a secret API key.') };
+      return {
+        reply: stripeError(
+          401,
+          'secret_key_required',
+          'This API call cannot be made with a publishable API key. Please use a secret API key.',
+        ),
+      };
     }
 
     const ruleIndex = this.failRules.findIndex(
