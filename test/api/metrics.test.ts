@@ -1,3 +1,9 @@
+import {
+  CreateContentItemDocument,
+  CreateSiteDocument,
+  RequestSuggestionDocument,
+  SetAiEnabledDocument,
+} from '../../clients/generated/graphql';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai';
 import { addToCart, checkout, createCart, createProduct, pendingOrder, setDetails } from '../support/flows';
@@ -52,12 +58,15 @@ describe('GET /metrics', () => {
     await addToCart(t, cart.cartToken, order.siteId, productId, 1);
     await setDetails(t, cart.cartToken, order.siteId);
     t.stripe.failNext({ method: 'POST', path: '/v1/payment_intents' });
-    expect((await checkout(t, cart.cartToken, order.siteId)).data.checkout.userErrors).toEqual([expect.objectContaining({ code: 'PAYMENT_GATEWAY_ERROR' })]);
+    expect((await checkout(t, cart.cartToken, order.siteId)).data!.checkout.userErrors).toEqual([expect.objectContaining({ code: 'PAYMENT_GATEWAY_ERROR' })]);
 
+    // Probes of the operation label: a name of our own, an error, a name too long to be a label, and no name at all
+    // (the clients' documents, which the flows above send, all have a name).
     const named = await t.gql(`query ShopCatalogue($s: ID!) { products(siteId: $s) { edges { cursor } } }`, { s: order.siteId });
     expect(named.errors).toBeUndefined();
     await t.gql(`query WhoAmI { me { id } }`);
     await t.gql(`query ${'A'.repeat(65)} { __typename }`);
+    for (let i = 0; i < 8; i++) await t.gql(`mutation($s: ID!) { createCart(siteId: $s) { cartToken } }`, { s: order.siteId });
     expect((await fetch(`${t.aegis.url}/no/such/path?id=42`)).status).toBe(404);
 
     const { text } = await scrape();
@@ -111,23 +120,15 @@ describe('GET /metrics of the built server, without METRICS_TOKEN', () => {
   it('is open, and counts AI provider calls by outcome (ok, error, timeout) and the alerts they raise', async () => {
     const { server } = env;
     const admin = { token: await server.superToken() };
-    const site = await server.gql(`mutation { createSite(input: { name: "AI shop", currency: "EUR" }) { site { id } } }`, {}, admin);
-    const siteId = site.data.createSite.site.id;
-    await server.gql(`mutation($s: ID!) { setAiEnabled(siteId: $s, enabled: true) { site { aiEnabled } } }`, { s: siteId }, admin);
-    const item = await server.gql(
-      `mutation($s: ID!) { createContentItem(siteId: $s, input: { slug: "about", title: "About", body: "We sell tea." }) { contentItem { id } } }`,
-      { s: siteId },
-      admin,
-    );
-    const itemId = item.data.createContentItem.contentItem.id;
+    const site = await server.op(CreateSiteDocument, { input: { name: 'AI shop', currency: 'EUR' } }, admin);
+    const siteId = site.data!.createSite.site!.id;
+    await server.op(SetAiEnabledDocument, { siteId, enabled: true }, admin);
+    const item = await server.op(CreateContentItemDocument, { siteId, input: { slug: 'about', title: 'About', body: 'We sell tea.' } }, admin);
+    const itemId = item.data!.createContentItem.contentItem!.id;
     for (const mode of ['ok', 'error', 'hang'] as const) {
       openai.mode = mode;
-      const r = await server.gql(
-        `mutation($s: ID!, $c: ID!) { requestSuggestion(siteId: $s, contentItemId: $c, instruction: "Friendlier") { userErrors { code } } }`,
-        { s: siteId, c: itemId },
-        admin,
-      );
-      expect(r.data.requestSuggestion.userErrors.map((e: { code: string }) => e.code)).toEqual(mode === 'ok' ? [] : ['AI_UNAVAILABLE']);
+      const r = await server.op(RequestSuggestionDocument, { siteId, contentItemId: itemId, instruction: 'Friendlier' }, admin);
+      expect(r.data!.requestSuggestion.userErrors.map((e) => e.code)).toEqual(mode === 'ok' ? [] : ['AI_UNAVAILABLE']);
     }
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);

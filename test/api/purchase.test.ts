@@ -1,3 +1,13 @@
+import {
+  AdminLoginDocument,
+  AuditLogDocument,
+  CartDocument,
+  CreateSiteAdminDocument,
+  OrderDocument,
+  OrdersDocument,
+  StorefrontOrderDocument,
+  UpdateCartLineDocument,
+} from '../../clients/generated/graphql';
 import { ownerSql } from '../support/sql';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { addToCart, checkout, createCart, createProduct, createSite, getCart, pendingOrder, setDetails } from '../support/flows';
@@ -33,16 +43,16 @@ describe('public purchase flow over HTTP', () => {
     const { cartToken, orderId } = await createCart(t, siteId);
 
     const a1 = await addToCart(t, cartToken, siteId, tee, 2);
-    expect(a1.data.addToCart.userErrors).toEqual([]);
+    expect(a1.data!.addToCart.userErrors).toEqual([]);
     const a2 = await addToCart(t, cartToken, siteId, mug, 1);
-    expect(a2.data.addToCart.order.totalMinor).toBe(2 * 1999 + 850);
-    expect(a2.data.addToCart.order.lines).toHaveLength(2);
+    expect(a2.data!.addToCart.order!.totalMinor).toBe(2 * 1999 + 850);
+    expect(a2.data!.addToCart.order!.lines).toHaveLength(2);
 
-    expect((await setDetails(t, cartToken, siteId)).data.setCheckoutDetails.userErrors).toEqual([]);
+    expect((await setDetails(t, cartToken, siteId)).data!.setCheckoutDetails.userErrors).toEqual([]);
     const c = await checkout(t, cartToken, siteId);
-    expect(c.data.checkout.userErrors).toEqual([]);
-    expect(c.data.checkout.order.state).toBe('PENDING_PAYMENT');
-    const session = c.data.checkout.paymentSession;
+    expect(c.data!.checkout.userErrors).toEqual([]);
+    expect(c.data!.checkout.order!.state).toBe('PENDING_PAYMENT');
+    const session = c.data!.checkout.paymentSession!;
     expect(session.clientSecret).toContain(session.id);
 
     // The gateway saw exactly one PaymentIntent, for the server-computed total, with the attempt's key and metadata.
@@ -58,18 +68,18 @@ describe('public purchase flow over HTTP', () => {
     expect(hook).toEqual({ status: 200, body: { received: true, outcome: 'confirmed' } });
 
     const after = await getCart(t, cartToken, siteId);
-    expect(after.data.cart.state).toBe('CONFIRMED');
-    expect(after.data.cart.paymentAttempts).toEqual([expect.objectContaining({ status: 'SUCCEEDED', amountMinor: 4848, needsRefund: false })]);
-    expect(after.data.cart.history.map((h: any) => [h.from, h.to])).toEqual([
+    expect(after.data!.cart!.state).toBe('CONFIRMED');
+    expect(after.data!.cart!.paymentAttempts).toEqual([expect.objectContaining({ status: 'SUCCEEDED', amountMinor: 4848, needsRefund: false })]);
+    expect(after.data!.cart!.history.map((h) => [h.from, h.to])).toEqual([
       [null, 'DRAFT'],
       ['DRAFT', 'PENDING_PAYMENT'],
       ['PENDING_PAYMENT', 'PAYMENT_AUTHORIZED'],
       ['PAYMENT_AUTHORIZED', 'CONFIRMED'],
     ]);
-    expect(after.data.cart.history[3].actor).toBe('gateway:stripe');
+    expect(after.data!.cart!.history[3].actor).toBe('gateway:stripe');
 
-    const log = await t.gql(`query($s:ID!){ auditLog(siteId:$s, first: 100){ edges{ node{ action actor entityId } } } }`, { s: siteId }, { token: await t.superToken() });
-    const actions = log.data.auditLog.edges.map((e: any) => e.node.action);
+    const log = await t.op(AuditLogDocument, { siteId, first: 100 }, { token: await t.superToken() });
+    const actions = log.data!.auditLog.edges.map((e) => e.node.action);
     expect(actions).toEqual([
       'site.create', 'product.create', 'product.create', 'order.createCart', 'order.addToCart', 'order.addToCart',
       'order.setCheckoutDetails', 'order.checkout', 'order.paymentAuthorized', 'order.confirm',
@@ -83,11 +93,11 @@ describe('public purchase flow over HTTP', () => {
     await addToCart(t, cartToken, siteId, p, 3);
     // fetch opens a new connection per request here: nothing but the token ties the visitor to its cart.
     const again = await getCart(t, cartToken, siteId);
-    expect(again.data.cart).toMatchObject({ id: orderId, state: 'DRAFT', totalMinor: 1500 });
-    const anonymous = await t.gql(`query($s:ID!){ cart(siteId:$s){ id } }`, { s: siteId });
+    expect(again.data!.cart).toMatchObject({ id: orderId, state: 'DRAFT', totalMinor: 1500 });
+    const anonymous = await t.op(CartDocument, { siteId });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const otherToken = await getCart(t, 'not-a-real-token', siteId);
-    expect(otherToken.data.cart).toBeNull();
+    expect(otherToken.data!.cart).toBeNull();
   });
 
   it('refuses checkout on an empty cart and without details, changing nothing', async () => {
@@ -95,11 +105,11 @@ describe('public purchase flow over HTTP', () => {
     const p = await createProduct(t, siteId, 'X1', 100);
     const { cartToken, orderId } = await createCart(t, siteId);
     const empty = await checkout(t, cartToken, siteId);
-    expect(empty.data.checkout.userErrors[0].code).toBe('EMPTY_CART');
+    expect(empty.data!.checkout.userErrors[0].code).toBe('EMPTY_CART');
     await addToCart(t, cartToken, siteId, p, 1);
     const noDetails = await checkout(t, cartToken, siteId);
-    expect(noDetails.data.checkout.userErrors[0].code).toBe('CHECKOUT_DETAILS_MISSING');
-    expect(noDetails.data.checkout.order).toBeNull();
+    expect(noDetails.data!.checkout.userErrors[0].code).toBe('CHECKOUT_DETAILS_MISSING');
+    expect(noDetails.data!.checkout.order).toBeNull();
     expect(await orderState(orderId)).toBe('DRAFT');
     expect(await sql(`select id from payment_attempts where order_id = $1`, [orderId])).toHaveLength(0);
   });
@@ -108,12 +118,12 @@ describe('public purchase flow over HTTP', () => {
     const o = await pendingOrder(t);
     const before = t.stripe.paymentIntents.size;
     const again = await checkout(t, o.cartToken, o.siteId);
-    expect(again.data.checkout.userErrors).toEqual([]);
-    expect(again.data.checkout.paymentSession.id).toBe(o.intentId);
+    expect(again.data!.checkout.userErrors).toEqual([]);
+    expect(again.data!.checkout.paymentSession!.id).toBe(o.intentId);
     expect(t.stripe.paymentIntents.size).toBe(before);
     expect(await sql(`select id from payment_attempts where order_id = $1`, [o.orderId])).toHaveLength(1);
     // And the order itself carries the session, so a lost response is recoverable.
-    expect((await getCart(t, o.cartToken, o.siteId)).data.cart.paymentSession.id).toBe(o.intentId);
+    expect((await getCart(t, o.cartToken, o.siteId)).data!.cart!.paymentSession!.id).toBe(o.intentId);
   });
 
   it('keeps the order PENDING_PAYMENT when the gateway fails, and checkout again retries with the same key', async () => {
@@ -124,11 +134,11 @@ describe('public purchase flow over HTTP', () => {
     await setDetails(t, cartToken, siteId);
     t.stripe.failNext({ method: 'POST', path: '/v1/payment_intents' }, { status: 500 });
     const failed = await checkout(t, cartToken, siteId);
-    expect(failed.data.checkout.userErrors[0].code).toBe('PAYMENT_GATEWAY_ERROR');
-    expect(failed.data.checkout.order.state).toBe('PENDING_PAYMENT');
-    expect(failed.data.checkout.paymentSession).toBeNull();
+    expect(failed.data!.checkout.userErrors[0].code).toBe('PAYMENT_GATEWAY_ERROR');
+    expect(failed.data!.checkout.order!.state).toBe('PENDING_PAYMENT');
+    expect(failed.data!.checkout.paymentSession).toBeNull();
     const retried = await checkout(t, cartToken, siteId);
-    expect(retried.data.checkout.userErrors).toEqual([]);
+    expect(retried.data!.checkout.userErrors).toEqual([]);
     const keys = t.stripe.requests.filter((r) => r.path === '/v1/payment_intents' && (r.params.metadata as any)?.order_id === orderId).map((r) => r.idempotencyKey);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(keys[1]);
@@ -169,8 +179,8 @@ describe('gateway webhook', () => {
     expect(r.body.outcome).toBe('unmatched');
     expect(await orderState(o.orderId)).toBe('PENDING_PAYMENT');
     const cart = await getCart(t, o.cartToken, o.siteId);
-    expect(cart.data.cart.needsRefund).toBe(true);
-    expect(cart.data.cart.history.map((h: any) => h.to)).toEqual(['DRAFT', 'PENDING_PAYMENT']);
+    expect(cart.data!.cart!.needsRefund).toBe(true);
+    expect(cart.data!.cart!.history.map((h) => h.to)).toEqual(['DRAFT', 'PENDING_PAYMENT']);
   });
 
   it('leaves neither inbox row nor transition when a fault strikes between them, so a redelivery confirms', async () => {
@@ -207,13 +217,13 @@ describe('ownership and tenancy', () => {
     const a = await createCart(t, siteId);
     const b = await createCart(t, siteId);
     await addToCart(t, a.cartToken, siteId, p, 1);
-    const aLine = (await getCart(t, a.cartToken, siteId)).data.cart.lines[0].id;
+    const aLine = (await getCart(t, a.cartToken, siteId)).data!.cart!.lines[0].id;
 
-    const update = await t.gql(`mutation($s:ID!,$l:ID!){ updateCartLine(siteId:$s,lineId:$l,quantity:0){ order{ id } userErrors{ code } } }`, { s: siteId, l: aLine }, { cartToken: b.cartToken });
-    expect(update.data.updateCartLine.userErrors[0].code).toBe('NOT_FOUND');
-    const read = await t.gql(`query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`, { s: siteId, id: a.orderId }, { cartToken: b.cartToken });
-    expect(read.data.order).toBeNull();
-    expect((await getCart(t, a.cartToken, siteId)).data.cart.lines).toHaveLength(1);
+    const update = await t.op(UpdateCartLineDocument, { siteId, lineId: aLine, quantity: 0 }, { cartToken: b.cartToken });
+    expect(update.data!.updateCartLine.userErrors[0].code).toBe('NOT_FOUND');
+    const read = await t.op(StorefrontOrderDocument, { siteId, id: a.orderId }, { cartToken: b.cartToken });
+    expect(read.data!.order).toBeNull();
+    expect((await getCart(t, a.cartToken, siteId)).data!.cart!.lines).toHaveLength(1);
   });
 
   it('a site admin of site A cannot read site B\'s orders', async () => {
@@ -221,23 +231,23 @@ describe('ownership and tenancy', () => {
     const siteB = await createSite(t, 'B');
     const oB = await pendingOrder(t, siteB);
     const superToken = await t.superToken();
-    const created = await t.gql(
-      `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id siteIds } userErrors{ code message } } }`,
-      { i: { email: 'alice@a.example', password: 'alice-password-123', siteIds: [siteA] } },
+    const created = await t.op(
+      CreateSiteAdminDocument,
+      { input: { email: 'alice@a.example', password: 'alice-password-123', siteIds: [siteA] } },
       { token: superToken },
     );
-    expect(created.data.createSiteAdmin.admin.siteIds).toEqual([siteA]);
-    const login = await t.gql(`mutation{ adminLogin(email:"alice@a.example", password:"alice-password-123"){ token userErrors{ code } } }`);
-    const alice = login.data.adminLogin.token;
+    expect(created.data!.createSiteAdmin.admin!.siteIds).toEqual([siteA]);
+    const login = await t.op(AdminLoginDocument, { email: 'alice@a.example', password: 'alice-password-123' });
+    const alice = login.data!.adminLogin.token!;
 
-    const list = await t.gql(`query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`, { s: siteB }, { token: alice });
+    const list = await t.op(OrdersDocument, { siteId: siteB }, { token: alice });
     expect(list.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(list.data).toBeNull();
-    const one = await t.gql(`query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`, { s: siteA, id: oB.orderId }, { token: alice });
-    expect(one.data.order).toBeNull();
-    const own = await t.gql(`query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`, { s: siteA }, { token: alice });
-    expect(own.data.orders.edges).toEqual([]);
-    const superList = await t.gql(`query($s:ID!){ orders(siteId:$s){ edges{ node{ id state } } } }`, { s: siteB }, { token: superToken });
-    expect(superList.data.orders.edges.map((e: any) => e.node.id)).toEqual([oB.orderId]);
+    const one = await t.op(OrderDocument, { siteId: siteA, id: oB.orderId }, { token: alice });
+    expect(one.data!.order).toBeNull();
+    const own = await t.op(OrdersDocument, { siteId: siteA }, { token: alice });
+    expect(own.data!.orders.edges).toEqual([]);
+    const superList = await t.op(OrdersDocument, { siteId: siteB }, { token: superToken });
+    expect(superList.data!.orders.edges.map((e) => e.node.id)).toEqual([oB.orderId]);
   });
 });

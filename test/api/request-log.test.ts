@@ -1,9 +1,9 @@
-import { SUPER_ADMIN, type TestAegis } from '../support/aegis';
+import { CheckoutDocument, OrdersDocument, ProductsDocument } from '../../clients/generated/graphql';
+import { SUPER_ADMIN } from '../support/aegis';
 import { addToCart, createCart, createProduct, createSite, setDetails } from '../support/flows';
 import { spawnOnFreshDatabase, type ServerProcess } from '../support/server-process';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const CHECKOUT = 'mutation Checkout($s: ID!) { checkout(siteId: $s) { paymentSession { id } userErrors { code } } }';
 
 /** The built server's own JSON log, as an operator reads it. */
 describe('request log', () => {
@@ -30,7 +30,7 @@ describe('request log', () => {
       body: JSON.stringify({ query: 'query WhoAmI { me { id } }' }),
     });
     expect(res.status).toBe(200);
-    await server.gql(`query Catalogue { products(siteId: "0190c0de-0000-7000-8000-00000000dead") { edges { cursor } } }`);
+    await server.op(ProductsDocument, { siteId: '0190c0de-0000-7000-8000-00000000dead' });
     await new Promise((r) => setTimeout(r, 200));
     const logged = lines().filter((l) => l.msg?.startsWith('graphql operation'));
     expect(logged).toEqual([
@@ -59,7 +59,7 @@ describe('request log', () => {
 
   it("names the site and the actor (an admin by id, never by email) on an operation's line", async () => {
     const siteId = '0190c0de-0000-7000-8000-00000000beef';
-    await post({ query: 'query Orders($s: ID!) { orders(siteId: $s) { edges { cursor } } }', variables: { s: siteId } }, { 'x-request-id': 'req-log-site-var' });
+    await server.op(OrdersDocument, { siteId }, { requestId: 'req-log-site-var' });
     await post({ query: `query { order(siteId: "${siteId}", id: "${siteId}") { id } }` }, { 'x-request-id': 'req-log-site-literal' });
     await post({ query: 'query MeBroken { me { id notAField } }' }, { 'x-request-id': 'req-log-admin', authorization: `Bearer ${await server.superToken()}` });
     await settle();
@@ -71,17 +71,16 @@ describe('request log', () => {
   });
 
   it("carries the request id, actor and site on the domain's lines during a checkout and a webhook, each key once", async () => {
-    const shop = server as unknown as TestAegis; // the flows use only gql and superToken
-    const siteId = await createSite(shop);
-    const productId = await createProduct(shop, siteId, 'LOG-1', 1000);
-    const cart = await createCart(shop, siteId);
-    await addToCart(shop, cart.cartToken, siteId, productId, 1);
-    await setDetails(shop, cart.cartToken, siteId);
+    const siteId = await createSite(server);
+    const productId = await createProduct(server, siteId, 'LOG-1', 1000);
+    const cart = await createCart(server, siteId);
+    await addToCart(server, cart.cartToken, siteId, productId, 1);
+    await setDetails(server, cart.cartToken, siteId);
     env.stripe.failNext({ method: 'POST', path: '/v1/payment_intents' });
-    const refused = await post({ query: CHECKOUT, variables: { s: siteId } }, { 'x-request-id': 'req-log-checkout', 'x-cart-token': cart.cartToken });
-    expect(refused.data.checkout.userErrors).toEqual([expect.objectContaining({ code: 'PAYMENT_GATEWAY_ERROR' })]);
-    const paid = await post({ query: CHECKOUT, variables: { s: siteId } }, { 'x-cart-token': cart.cartToken });
-    const event = env.stripe.event('payment_intent.succeeded', env.stripe.succeed(paid.data.checkout.paymentSession.id));
+    const refused = await server.op(CheckoutDocument, { siteId }, { requestId: 'req-log-checkout', cartToken: cart.cartToken });
+    expect(refused.data!.checkout.userErrors).toEqual([expect.objectContaining({ code: 'PAYMENT_GATEWAY_ERROR' })]);
+    const paid = await server.op(CheckoutDocument, { siteId }, { cartToken: cart.cartToken });
+    const event = env.stripe.event('payment_intent.succeeded', env.stripe.succeed(paid.data!.checkout.paymentSession!.id));
     expect((await server.webhook(event)).body.outcome).toBe('confirmed');
     // The same payment again under a new event id: the domain logs that it matches no transition.
     expect((await server.webhook({ ...event, id: `${event.id}_again` })).body.outcome).toBe('unmatched');

@@ -25,8 +25,8 @@ async function checkedOut(): Promise<{ siteId: string; cartToken: string; orderI
   await addToCart(t, cartToken, siteId, product, 2);
   await setDetails(t, cartToken, siteId);
   const r = await checkout(t, cartToken, siteId);
-  expect(r.data.checkout.userErrors).toEqual([]);
-  return { siteId, cartToken, orderId, session: r.data.checkout.paymentSession };
+  expect(r.data!.checkout.userErrors).toEqual([]);
+  return { siteId, cartToken, orderId, session: r.data!.checkout.paymentSession! };
 }
 
 /** POST /v1/payment_intents/:id/confirm over plain HTTP, as Stripe.js sends it from the browser. */
@@ -49,7 +49,7 @@ async function confirmInBrowser(session: Session, method: { payment_method: stri
 async function orderIn(o: { siteId: string; cartToken: string }, state: string) {
   const until = Date.now() + 5000;
   for (;;) {
-    const order = (await getCart(t, o.cartToken, o.siteId)).data.cart;
+    const order = (await getCart(t, o.cartToken, o.siteId)).data!.cart!;
     if (order.state === state) return order;
     if (Date.now() > until) throw new Error(`order still ${order.state}, not ${state}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -88,13 +88,13 @@ describe('paying at the Stripe sandbox', () => {
     expect(failed.failureReason).toContain('card_declined');
 
     const retried = await retryPayment(t, o.cartToken, o.siteId, o.orderId);
-    expect(retried.data.retryPayment.userErrors).toEqual([]);
-    const session: Session = retried.data.retryPayment.paymentSession;
+    expect(retried.data!.retryPayment.userErrors).toEqual([]);
+    const session: Session = retried.data!.retryPayment.paymentSession!;
     expect(session.id).not.toBe(o.session.id);
     expect((await confirmInBrowser(session, { card: '4242 4242 4242 4242' })).status).toBe(200);
 
     const confirmed = await orderIn(o, 'CONFIRMED');
-    expect(confirmed.paymentAttempts.map((a: any) => a.status)).toEqual(['FAILED', 'SUCCEEDED']);
+    expect(confirmed.paymentAttempts.map((a) => a.status)).toEqual(['FAILED', 'SUCCEEDED']);
     expect(await deliveryOf('payment_intent.payment_failed', o.session.id)).toMatchObject({ lastStatus: 200, delivered: true });
   });
 
@@ -115,7 +115,7 @@ describe('paying at the Stripe sandbox', () => {
     await orderIn(o, 'CONFIRMED');
 
     const r = await refundOrder(t, await t.superToken(), o.siteId, o.orderId);
-    expect(r.data.refundOrder.order.state).toBe('REFUNDED');
+    expect(r.data!.refundOrder.order!.state).toBe('REFUNDED');
 
     const delivery = await deliveryOf('charge.refunded', o.session.id);
     expect(delivery).toMatchObject({ delivered: true, gaveUp: false });

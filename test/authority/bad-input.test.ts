@@ -1,4 +1,11 @@
 import fc from 'fast-check';
+import {
+  CreateContentItemDocument,
+  CreateProductDocument,
+  CreateSiteDocument,
+  RequestSuggestionDocument,
+  SetAiEnabledDocument,
+} from '../../clients/generated/graphql';
 import { startTestAegis, SUPER_ADMIN, type GqlResult, type Headers, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { openDbState, type DbState } from '../support/db-state';
@@ -221,7 +228,7 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
 
   it('updateCartLine: quantity 0..1000, any line id', async () => {
     const cartToken = await newCart();
-    const line = (await addToCart(t, cartToken, siteId, productId, 1)).data.addToCart.order.lines[0].id as string;
+    const line = (await addToCart(t, cartToken, siteId, productId, 1)).data!.addToCart.order!.lines[0].id;
     await fc.assert(
       fc.asyncProperty(
         id(() => line),
@@ -324,32 +331,21 @@ describe('the bounds an outside probe found missing', () => {
   const LONE = ['\ud800', 'ok\udfffok', 'a\ud800\ud800b', '\udfff\ud800'];
   // With this run's token: the one flows.ts caches has expired (the adminLogin property moved the clock).
   const newSite = async (name: string) =>
-    (await t.gql(`mutation($i:CreateSiteInput!){ createSite(input:$i){ site{ id } } }`, { i: { name, currency: 'EUR' } }, asSuper())).data
-      .createSite.site.id as string;
+    (await t.op(CreateSiteDocument, { input: { name, currency: 'EUR' } }, asSuper())).data!.createSite.site!.id;
   const newProduct = async (sku: string, priceMinor: number) =>
-    (
-      await t.gql(
-        `mutation($s:ID!,$i:CreateProductInput!){ createProduct(siteId:$s,input:$i){ product{ id } } }`,
-        { s: siteId, i: { sku, name: sku, priceMinor } },
-        asSuper(),
-      )
-    ).data.createProduct.product.id as string;
+    (await t.op(CreateProductDocument, { siteId, input: { sku, name: sku, priceMinor } }, asSuper())).data!.createProduct.product!.id;
 
   it('refuses a lone UTF-16 surrogate with VALIDATION in every user string, writing nothing', async () => {
     const aiSite = await newSite('Surrogates');
-    await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s,enabled:true){ site{ id } } }`, { s: aiSite }, asSuper());
-    const item = await t.gql(
-      `mutation($s:ID!,$i:CreateContentItemInput!){ createContentItem(siteId:$s,input:$i){ contentItem{ id } } }`,
-      { s: aiSite, i: { slug: 'surrogates', title: 'Title', body: 'Body' } },
+    await t.op(SetAiEnabledDocument, { siteId: aiSite, enabled: true }, asSuper());
+    const item = await t.op(
+      CreateContentItemDocument,
+      { siteId: aiSite, input: { slug: 'surrogates', title: 'Title', body: 'Body' } },
       asSuper(),
     );
-    const itemId = item.data.createContentItem.contentItem.id;
-    const suggestion = await t.gql(
-      `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"Shorter"){ suggestion{ id } } }`,
-      { s: aiSite, c: itemId },
-      asSuper(),
-    );
-    const suggestionId = suggestion.data.requestSuggestion.suggestion.id;
+    const itemId = item.data!.createContentItem.contentItem!.id;
+    const suggestion = await t.op(RequestSuggestionDocument, { siteId: aiSite, contentItemId: itemId, instruction: 'Shorter' }, asSuper());
+    const suggestionId = suggestion.data!.requestSuggestion.suggestion!.id;
     const address = { name: 'Ada', line1: '1 Way', line2: 'Flat 2', city: 'London', postalCode: 'N1', country: 'GB' };
 
     // [mutation, variables with the bad string at `bad`, payload field, the field VALIDATION must name, headers]
@@ -478,8 +474,8 @@ describe('the bounds an outside probe found missing', () => {
     const big = await newProduct(`HUGE-${Date.now()}`, 100_000_000);
     const cartToken = await newCart();
     await addToCart(t, cartToken, siteId, big, 1);
-    const all: { id: string; unitPriceMinor: number; quantity: number }[] = (await addToCart(t, cartToken, siteId, productId, 1)).data
-      .addToCart.order.lines;
+    const all: { id: string; unitPriceMinor: number; quantity: number }[] = (await addToCart(t, cartToken, siteId, productId, 1)).data!
+      .addToCart.order!.lines;
     const quantities = new Map(all.map((l) => [l.id, l.quantity]));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...all), fc.integer({ min: 1, max: 1000 }), async (line, q) => {

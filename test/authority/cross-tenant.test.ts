@@ -1,3 +1,27 @@
+import type { TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
+import {
+  AddToCartDocument,
+  ApproveSuggestionDocument,
+  AuditLogDocument,
+  CartDocument,
+  CheckoutDocument,
+  ContentItemDocument,
+  ContentItemsDocument,
+  CreateContentItemDocument,
+  CreateProductDocument,
+  OrderDocument,
+  OrdersDocument,
+  RefundOrderDocument,
+  RejectSuggestionDocument,
+  RequestSuggestionDocument,
+  RetryPaymentDocument,
+  ReviseContentDocument,
+  SetAiEnabledDocument,
+  SetCheckoutDetailsDocument,
+  StorefrontOrderDocument,
+  SuggestionsDocument,
+  UpdateCartLineDocument,
+} from '../../clients/generated/graphql';
 import { startTestAegis, type Headers, type TestAegis } from '../support/aegis';
 import { openDbState, type DbState } from '../support/db-state';
 import { DETAILS } from '../support/flows';
@@ -22,21 +46,15 @@ beforeAll(async () => {
   a = await siteFixture(t, 'A');
   b = await siteFixture(t, 'B');
   const token = await t.superToken();
-  for (const site of [a.siteId, b.siteId]) {
-    await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s, enabled:true){ site{ id } } }`, { s: site }, { token });
-  }
-  const item = await t.gql(
-    `mutation($s:ID!){ createContentItem(siteId:$s,input:{ slug:"about", title:"About", body:"B's page" }){ contentItem{ id } userErrors{ code } } }`,
-    { s: b.siteId },
+  for (const siteId of [a.siteId, b.siteId]) await t.op(SetAiEnabledDocument, { siteId, enabled: true }, { token });
+  const item = await t.op(
+    CreateContentItemDocument,
+    { siteId: b.siteId, input: { slug: 'about', title: 'About', body: "B's page" } },
     { token },
   );
-  const itemId = item.data.createContentItem.contentItem.id;
-  const sug = await t.gql(
-    `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"shorter"){ suggestion{ id } userErrors{ code } } }`,
-    { s: b.siteId, c: itemId },
-    { token },
-  );
-  bContent = { itemId, suggestionId: sug.data.requestSuggestion.suggestion.id };
+  const itemId = item.data!.createContentItem.contentItem!.id;
+  const sug = await t.op(RequestSuggestionDocument, { siteId: b.siteId, contentItemId: itemId, instruction: 'shorter' }, { token });
+  bContent = { itemId, suggestionId: sug.data!.requestSuggestion.suggestion!.id };
 });
 afterAll(async () => {
   await db.close();
@@ -44,13 +62,15 @@ afterAll(async () => {
 });
 
 type Caller = 'visitor of A' | 'admin of A' | 'super';
-interface Case {
+interface Case<D extends TypedDocumentNode<any, any> = TypedDocumentNode<any, any>> {
   caller: Caller;
-  doc: string;
+  doc: D;
   /** Variables with site B's id, and the same with an id that does not exist. */
-  foreign: () => Record<string, unknown>;
-  unknown: () => Record<string, unknown>;
+  foreign: () => VariablesOf<D>;
+  unknown: () => VariablesOf<D>;
 }
+/** A case whose variables are typed by its document. */
+const kase = <D extends TypedDocumentNode<any, any>>(c: Case<D>): Case => c;
 
 const headersOf = async (caller: Caller): Promise<Headers> =>
   caller === 'visitor of A'
@@ -60,204 +80,204 @@ const headersOf = async (caller: Caller): Promise<Headers> =>
       : { token: await t.superToken() };
 
 const CASES: Record<string, Case> = {
-  'cart on site B': {
+  'cart on site B': kase({
     caller: 'visitor of A',
-    doc: `query($s:ID!){ cart(siteId:$s){ id } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  "order: B's order on site A (visitor)": {
+    doc: CartDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  "order: B's order on site A (visitor)": kase({
     caller: 'visitor of A',
-    doc: `query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`,
-    foreign: () => ({ s: a.siteId, id: b.cart.orderId }),
-    unknown: () => ({ s: a.siteId, id: UNKNOWN }),
-  },
-  "order: B's order on site B (visitor)": {
+    doc: StorefrontOrderDocument,
+    foreign: () => ({ siteId: a.siteId, id: b.cart.orderId }),
+    unknown: () => ({ siteId: a.siteId, id: UNKNOWN }),
+  }),
+  "order: B's order on site B (visitor)": kase({
     caller: 'visitor of A',
-    doc: `query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`,
-    foreign: () => ({ s: b.siteId, id: b.cart.orderId }),
-    unknown: () => ({ s: UNKNOWN, id: UNKNOWN }),
-  },
-  "addToCart: B's product": {
+    doc: StorefrontOrderDocument,
+    foreign: () => ({ siteId: b.siteId, id: b.cart.orderId }),
+    unknown: () => ({ siteId: UNKNOWN, id: UNKNOWN }),
+  }),
+  "addToCart: B's product": kase({
     caller: 'visitor of A',
-    doc: `mutation($s:ID!,$p:ID!){ addToCart(siteId:$s,productId:$p,quantity:1){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, p: b.productId }),
-    unknown: () => ({ s: a.siteId, p: UNKNOWN }),
-  },
-  'addToCart: on site B': {
+    doc: AddToCartDocument,
+    foreign: () => ({ siteId: a.siteId, productId: b.productId, quantity: 1 }),
+    unknown: () => ({ siteId: a.siteId, productId: UNKNOWN, quantity: 1 }),
+  }),
+  'addToCart: on site B': kase({
     caller: 'visitor of A',
-    doc: `mutation($s:ID!,$p:ID!){ addToCart(siteId:$s,productId:$p,quantity:1){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId, p: b.productId }),
-    unknown: () => ({ s: UNKNOWN, p: b.productId }),
-  },
-  "updateCartLine: B's line": {
+    doc: AddToCartDocument,
+    foreign: () => ({ siteId: b.siteId, productId: b.productId, quantity: 1 }),
+    unknown: () => ({ siteId: UNKNOWN, productId: b.productId, quantity: 1 }),
+  }),
+  "updateCartLine: B's line": kase({
     caller: 'visitor of A',
-    doc: `mutation($s:ID!,$l:ID!){ updateCartLine(siteId:$s,lineId:$l,quantity:5){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, l: b.cart.lineId }),
-    unknown: () => ({ s: a.siteId, l: UNKNOWN }),
-  },
-  "updateCartLine: B's line on site B": {
+    doc: UpdateCartLineDocument,
+    foreign: () => ({ siteId: a.siteId, lineId: b.cart.lineId, quantity: 5 }),
+    unknown: () => ({ siteId: a.siteId, lineId: UNKNOWN, quantity: 5 }),
+  }),
+  "updateCartLine: B's line on site B": kase({
     caller: 'visitor of A',
-    doc: `mutation($s:ID!,$l:ID!){ updateCartLine(siteId:$s,lineId:$l,quantity:5){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId, l: b.cart.lineId }),
-    unknown: () => ({ s: UNKNOWN, l: b.cart.lineId }),
-  },
-  'setCheckoutDetails: on site B': {
+    doc: UpdateCartLineDocument,
+    foreign: () => ({ siteId: b.siteId, lineId: b.cart.lineId, quantity: 5 }),
+    unknown: () => ({ siteId: UNKNOWN, lineId: b.cart.lineId, quantity: 5 }),
+  }),
+  'setCheckoutDetails: on site B': kase({
     caller: 'visitor of A',
-    doc: `mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId, i: DETAILS }),
-    unknown: () => ({ s: UNKNOWN, i: DETAILS }),
-  },
-  'checkout: on site B': {
+    doc: SetCheckoutDetailsDocument,
+    foreign: () => ({ siteId: b.siteId, input: DETAILS }),
+    unknown: () => ({ siteId: UNKNOWN, input: DETAILS }),
+  }),
+  'checkout: on site B': kase({
     caller: 'visitor of A',
-    doc: `mutation($s:ID!){ checkout(siteId:$s){ order{ id } paymentSession{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  "retryPayment: B's order": {
+    doc: CheckoutDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  "retryPayment: B's order": kase({
     caller: 'visitor of A',
-    doc: `mutation($s:ID!,$o:ID!){ retryPayment(siteId:$s,orderId:$o){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, o: b.cart.orderId }),
-    unknown: () => ({ s: a.siteId, o: UNKNOWN }),
-  },
-  "order: B's order on site A (admin of A)": {
+    doc: RetryPaymentDocument,
+    foreign: () => ({ siteId: a.siteId, orderId: b.cart.orderId }),
+    unknown: () => ({ siteId: a.siteId, orderId: UNKNOWN }),
+  }),
+  "order: B's order on site A (admin of A)": kase({
     caller: 'admin of A',
-    doc: `query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`,
-    foreign: () => ({ s: a.siteId, id: b.cart.orderId }),
-    unknown: () => ({ s: a.siteId, id: UNKNOWN }),
-  },
-  "order: B's order on site B (admin of A)": {
+    doc: OrderDocument,
+    foreign: () => ({ siteId: a.siteId, id: b.cart.orderId }),
+    unknown: () => ({ siteId: a.siteId, id: UNKNOWN }),
+  }),
+  "order: B's order on site B (admin of A)": kase({
     caller: 'admin of A',
-    doc: `query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`,
-    foreign: () => ({ s: b.siteId, id: b.cart.orderId }),
-    unknown: () => ({ s: UNKNOWN, id: UNKNOWN }),
-  },
-  'orders of site B': {
+    doc: OrderDocument,
+    foreign: () => ({ siteId: b.siteId, id: b.cart.orderId }),
+    unknown: () => ({ siteId: UNKNOWN, id: UNKNOWN }),
+  }),
+  'orders of site B': kase({
     caller: 'admin of A',
-    doc: `query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'auditLog of site B': {
+    doc: OrdersDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  'auditLog of site B': kase({
     caller: 'admin of A',
-    doc: `query($s:ID!){ auditLog(siteId:$s){ edges{ node{ id } } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'createProduct on site B': {
+    doc: AuditLogDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  'createProduct on site B': kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!){ createProduct(siteId:$s,input:{ sku:"X1", name:"X", priceMinor:1 }){ product{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  "refundOrder: B's order on site A (admin of A)": {
+    doc: CreateProductDocument,
+    foreign: () => ({ siteId: b.siteId, input: { sku: 'X1', name: 'X', priceMinor: 1 } }),
+    unknown: () => ({ siteId: UNKNOWN, input: { sku: 'X1', name: 'X', priceMinor: 1 } }),
+  }),
+  "refundOrder: B's order on site A (admin of A)": kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!,$o:ID!){ refundOrder(siteId:$s,orderId:$o,reason:"r"){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, o: b.cart.orderId }),
-    unknown: () => ({ s: a.siteId, o: UNKNOWN }),
-  },
-  "refundOrder: B's order on site B (admin of A)": {
+    doc: RefundOrderDocument,
+    foreign: () => ({ siteId: a.siteId, orderId: b.cart.orderId, reason: 'r' }),
+    unknown: () => ({ siteId: a.siteId, orderId: UNKNOWN, reason: 'r' }),
+  }),
+  "refundOrder: B's order on site B (admin of A)": kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!,$o:ID!){ refundOrder(siteId:$s,orderId:$o,reason:"r"){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId, o: b.cart.orderId }),
-    unknown: () => ({ s: UNKNOWN, o: b.cart.orderId }),
-  },
-  'contentItem of site B': {
+    doc: RefundOrderDocument,
+    foreign: () => ({ siteId: b.siteId, orderId: b.cart.orderId, reason: 'r' }),
+    unknown: () => ({ siteId: UNKNOWN, orderId: b.cart.orderId, reason: 'r' }),
+  }),
+  'contentItem of site B': kase({
     caller: 'admin of A',
-    doc: `query($s:ID!){ contentItem(siteId:$s,id:"${UNKNOWN}"){ id } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'contentItems of site B': {
+    doc: ContentItemDocument,
+    foreign: () => ({ siteId: b.siteId, id: UNKNOWN }),
+    unknown: () => ({ siteId: UNKNOWN, id: UNKNOWN }),
+  }),
+  'contentItems of site B': kase({
     caller: 'admin of A',
-    doc: `query($s:ID!){ contentItems(siteId:$s){ id } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'suggestions of site B': {
+    doc: ContentItemsDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  'suggestions of site B': kase({
     caller: 'admin of A',
-    doc: `query($s:ID!){ suggestions(siteId:$s){ id } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'createContentItem on site B': {
+    doc: SuggestionsDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  'createContentItem on site B': kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!){ createContentItem(siteId:$s,input:{ slug:"x", title:"X", body:"x" }){ contentItem{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'reviseContent on site B': {
+    doc: CreateContentItemDocument,
+    foreign: () => ({ siteId: b.siteId, input: { slug: 'x', title: 'X', body: 'x' } }),
+    unknown: () => ({ siteId: UNKNOWN, input: { slug: 'x', title: 'X', body: 'x' } }),
+  }),
+  'reviseContent on site B': kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!){ reviseContent(siteId:$s,contentItemId:"${UNKNOWN}",body:"x"){ contentItem{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'requestSuggestion on site B': {
+    doc: ReviseContentDocument,
+    foreign: () => ({ siteId: b.siteId, contentItemId: UNKNOWN, body: 'x' }),
+    unknown: () => ({ siteId: UNKNOWN, contentItemId: UNKNOWN, body: 'x' }),
+  }),
+  'requestSuggestion on site B': kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!){ requestSuggestion(siteId:$s,contentItemId:"${UNKNOWN}",instruction:"x"){ suggestion{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'approveSuggestion on site B': {
+    doc: RequestSuggestionDocument,
+    foreign: () => ({ siteId: b.siteId, contentItemId: UNKNOWN, instruction: 'x' }),
+    unknown: () => ({ siteId: UNKNOWN, contentItemId: UNKNOWN, instruction: 'x' }),
+  }),
+  'approveSuggestion on site B': kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!){ approveSuggestion(siteId:$s,suggestionId:"${UNKNOWN}"){ suggestion{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  'rejectSuggestion on site B': {
+    doc: ApproveSuggestionDocument,
+    foreign: () => ({ siteId: b.siteId, suggestionId: UNKNOWN }),
+    unknown: () => ({ siteId: UNKNOWN, suggestionId: UNKNOWN }),
+  }),
+  'rejectSuggestion on site B': kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!){ rejectSuggestion(siteId:$s,suggestionId:"${UNKNOWN}",reason:"x"){ suggestion{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: b.siteId }),
-    unknown: () => ({ s: UNKNOWN }),
-  },
-  "contentItem: B's item on site A (admin of A)": {
+    doc: RejectSuggestionDocument,
+    foreign: () => ({ siteId: b.siteId, suggestionId: UNKNOWN, reason: 'x' }),
+    unknown: () => ({ siteId: UNKNOWN, suggestionId: UNKNOWN, reason: 'x' }),
+  }),
+  "contentItem: B's item on site A (admin of A)": kase({
     caller: 'admin of A',
-    doc: `query($s:ID!,$id:ID!){ contentItem(siteId:$s,id:$id){ id body: currentVersion{ body } } }`,
-    foreign: () => ({ s: a.siteId, id: bContent.itemId }),
-    unknown: () => ({ s: a.siteId, id: UNKNOWN }),
-  },
-  "suggestions: of B's item on site A (admin of A)": {
+    doc: ContentItemDocument,
+    foreign: () => ({ siteId: a.siteId, id: bContent.itemId }),
+    unknown: () => ({ siteId: a.siteId, id: UNKNOWN }),
+  }),
+  "suggestions: of B's item on site A (admin of A)": kase({
     caller: 'admin of A',
-    doc: `query($s:ID!,$c:ID!){ suggestions(siteId:$s,contentItemId:$c){ id } }`,
-    foreign: () => ({ s: a.siteId, c: bContent.itemId }),
-    unknown: () => ({ s: a.siteId, c: UNKNOWN }),
-  },
-  "reviseContent: B's item on site A (admin of A)": {
+    doc: SuggestionsDocument,
+    foreign: () => ({ siteId: a.siteId, contentItemId: bContent.itemId }),
+    unknown: () => ({ siteId: a.siteId, contentItemId: UNKNOWN }),
+  }),
+  "reviseContent: B's item on site A (admin of A)": kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!,$c:ID!){ reviseContent(siteId:$s,contentItemId:$c,body:"taken over"){ contentItem{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, c: bContent.itemId }),
-    unknown: () => ({ s: a.siteId, c: UNKNOWN }),
-  },
-  "requestSuggestion: B's item on site A (admin of A)": {
+    doc: ReviseContentDocument,
+    foreign: () => ({ siteId: a.siteId, contentItemId: bContent.itemId, body: 'taken over' }),
+    unknown: () => ({ siteId: a.siteId, contentItemId: UNKNOWN, body: 'taken over' }),
+  }),
+  "requestSuggestion: B's item on site A (admin of A)": kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"x"){ suggestion{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, c: bContent.itemId }),
-    unknown: () => ({ s: a.siteId, c: UNKNOWN }),
-  },
-  "approveSuggestion: B's suggestion on site A (admin of A)": {
+    doc: RequestSuggestionDocument,
+    foreign: () => ({ siteId: a.siteId, contentItemId: bContent.itemId, instruction: 'x' }),
+    unknown: () => ({ siteId: a.siteId, contentItemId: UNKNOWN, instruction: 'x' }),
+  }),
+  "approveSuggestion: B's suggestion on site A (admin of A)": kase({
     caller: 'admin of A',
-    doc: `mutation($s:ID!,$id:ID!){ approveSuggestion(siteId:$s,suggestionId:$id){ suggestion{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, id: bContent.suggestionId }),
-    unknown: () => ({ s: a.siteId, id: UNKNOWN }),
-  },
-  "rejectSuggestion: B's suggestion on site A (super)": {
+    doc: ApproveSuggestionDocument,
+    foreign: () => ({ siteId: a.siteId, suggestionId: bContent.suggestionId }),
+    unknown: () => ({ siteId: a.siteId, suggestionId: UNKNOWN }),
+  }),
+  "rejectSuggestion: B's suggestion on site A (super)": kase({
     caller: 'super',
-    doc: `mutation($s:ID!,$id:ID!){ rejectSuggestion(siteId:$s,suggestionId:$id,reason:"no"){ suggestion{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, id: bContent.suggestionId }),
-    unknown: () => ({ s: a.siteId, id: UNKNOWN }),
-  },
-  "order: B's order on site A (super)": {
+    doc: RejectSuggestionDocument,
+    foreign: () => ({ siteId: a.siteId, suggestionId: bContent.suggestionId, reason: 'no' }),
+    unknown: () => ({ siteId: a.siteId, suggestionId: UNKNOWN, reason: 'no' }),
+  }),
+  "order: B's order on site A (super)": kase({
     caller: 'super',
-    doc: `query($s:ID!,$id:ID!){ order(siteId:$s,id:$id){ id } }`,
-    foreign: () => ({ s: a.siteId, id: b.cart.orderId }),
-    unknown: () => ({ s: a.siteId, id: UNKNOWN }),
-  },
-  "refundOrder: B's order on site A (super)": {
+    doc: OrderDocument,
+    foreign: () => ({ siteId: a.siteId, id: b.cart.orderId }),
+    unknown: () => ({ siteId: a.siteId, id: UNKNOWN }),
+  }),
+  "refundOrder: B's order on site A (super)": kase({
     caller: 'super',
-    doc: `mutation($s:ID!,$o:ID!){ refundOrder(siteId:$s,orderId:$o,reason:"r"){ order{ id } userErrors{ code message field } } }`,
-    foreign: () => ({ s: a.siteId, o: b.cart.orderId }),
-    unknown: () => ({ s: a.siteId, o: UNKNOWN }),
-  },
+    doc: RefundOrderDocument,
+    foreign: () => ({ siteId: a.siteId, orderId: b.cart.orderId, reason: 'r' }),
+    unknown: () => ({ siteId: a.siteId, orderId: UNKNOWN, reason: 'r' }),
+  }),
 };
 
 describe("another site's id answers exactly like an id that does not exist, and changes nothing", () => {
@@ -265,9 +285,9 @@ describe("another site's id answers exactly like an id that does not exist, and 
     const c = CASES[name];
     const headers = await headersOf(c.caller);
     const before = await db.snapshot();
-    const foreign = await t.gql(c.doc, c.foreign(), headers);
+    const foreign = await t.op(c.doc, c.foreign(), headers);
     expect(await db.snapshot()).toEqual(before);
-    const unknown = await t.gql(c.doc, c.unknown(), headers);
+    const unknown = await t.op(c.doc, c.unknown(), headers);
     expect(await db.snapshot()).toEqual(before);
     expect(foreign).toEqual(unknown);
     expect(JSON.stringify(foreign)).not.toMatch(

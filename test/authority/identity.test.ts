@@ -2,6 +2,16 @@ import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  AdminLoginFormDocument,
+  AdminLogoutAllDocument,
+  CheckoutDocument,
+  CreateCartDocument,
+  MeDocument,
+  OrdersDocument,
+  SetAdminDisabledDocument,
+  SetAdminSitesDocument,
+} from '../../clients/generated/graphql';
 import { loadConfig } from '../../src/config';
 import { startTestAegis, SUPER_ADMIN, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
@@ -21,19 +31,15 @@ afterAll(() => t.close());
 // The login limiter counts per client: every test starts in a fresh window.
 beforeEach(() => clock.advance(WINDOW_MS + 1));
 
-const ME = `query{ me{ id email role siteIds } }`;
-const ORDERS = `query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`;
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code ?? null;
-const loginAs = (email: string, password: string) =>
-  t.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token admin{ id } userErrors{ code message field } } }`, {
-    e: email,
-    p: password,
-  });
+const me = (token: string) => t.op(MeDocument, {}, { token });
+const orders = (siteId: string, token: string) => t.op(OrdersDocument, { siteId }, { token });
+const loginAs = (email: string, password: string) => t.op(AdminLoginFormDocument, { email, password });
 
 describe('admin tokens', () => {
   it('are accepted as issued', async () => {
-    const r = await t.gql(ME, {}, { token: await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password) });
-    expect(r.data.me).toMatchObject({ email: SUPER_ADMIN.email, role: 'SUPER_ADMIN' });
+    const r = await me(await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password));
+    expect(r.data!.me).toMatchObject({ email: SUPER_ADMIN.email, role: 'SUPER_ADMIN' });
   });
 
   it('are refused (UNAUTHENTICATED) when tampered: payload, signature, another key, alg none, garbage', async () => {
@@ -47,7 +53,7 @@ describe('admin tokens', () => {
       .sign(new TextEncoder().encode('another-secret-of-enough-length!'));
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
     for (const bad of [`${header}.${forged}.${signature}`, `${header}.${payload}.${flipped}`, otherKey, none, 'not-a-token', `${token}x`]) {
-      const r = await t.gql(ME, {}, { token: bad });
+      const r = await me(bad);
       expect({ bad, code: code(r), me: r.data?.me ?? null }).toEqual({ bad, code: 'UNAUTHENTICATED', me: null });
     }
   });
@@ -55,9 +61,9 @@ describe('admin tokens', () => {
   it('are refused once expired (TOKEN_TTL_SECONDS, 8 h by default)', async () => {
     const token = await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password);
     clock.advance(8 * 3600 * 1000 - 60_000);
-    expect(code(await t.gql(ME, {}, { token }))).toBeNull();
+    expect(code(await me(token))).toBeNull();
     clock.advance(120_000);
-    expect(code(await t.gql(ME, {}, { token }))).toBe('UNAUTHENTICATED');
+    expect(code(await me(token))).toBe('UNAUTHENTICATED');
   });
 
   it('are refused without exp or iat, with a lifetime over the TTL (exp 100 years ahead), or issued in the future', async () => {
@@ -68,8 +74,8 @@ describe('admin tokens', () => {
       new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('test-jwt-secret-0123456789abcdef'));
     const { exp: _exp, ...noExp } = claims;
     const { iat: _iat, ...noIat } = claims;
-    expect(code(await t.gql(ME, {}, { token: await sign({ ...claims, iat: now, exp: now + 3600 }) }))).toBeNull();
-    expect(code(await t.gql(ME, {}, { token: await sign({ ...claims, iat: now + 30, exp: now + 3600 }) }))).toBeNull();
+    expect(code(await me(await sign({ ...claims, iat: now, exp: now + 3600 })))).toBeNull();
+    expect(code(await me(await sign({ ...claims, iat: now + 30, exp: now + 3600 })))).toBeNull();
     const bad: [string, JWTPayload][] = [
       ['no exp', noExp],
       ['no iat', noIat],
@@ -80,7 +86,7 @@ describe('admin tokens', () => {
       ['no token version', { ...claims, ver: undefined, iat: now, exp: now + 3600 }],
     ];
     for (const [why, c] of bad) {
-      const r = await t.gql(ME, {}, { token: await sign(c) });
+      const r = await me(await sign(c));
       expect({ why, code: code(r), me: r.data?.me ?? null }).toEqual({ why, code: 'UNAUTHENTICATED', me: null });
     }
   });
@@ -90,22 +96,22 @@ describe('admin tokens', () => {
     await createSiteAdmin(t, 'logout@aegis.test', [siteId]);
     const [first, second] = [await login(t, 'logout@aegis.test'), await login(t, 'logout@aegis.test')];
     const other = await login(t, SUPER_ADMIN.email, SUPER_ADMIN.password);
-    const r = await t.gql(`mutation{ adminLogoutAll{ admin{ email } userErrors{ code } } }`, {}, { token: second });
-    expect(r.data.adminLogoutAll).toEqual({ admin: { email: 'logout@aegis.test' }, userErrors: [] });
-    for (const token of [first, second]) expect(code(await t.gql(ME, {}, { token }))).toBe('UNAUTHENTICATED');
-    expect(code(await t.gql(ME, {}, { token: other }))).toBeNull();
-    expect((await t.gql(ME, {}, { token: await login(t, 'logout@aegis.test') })).data.me.email).toBe('logout@aegis.test');
+    const r = await t.op(AdminLogoutAllDocument, {}, { token: second });
+    expect(r.data!.adminLogoutAll).toEqual({ admin: expect.objectContaining({ email: 'logout@aegis.test' }), userErrors: [] });
+    for (const token of [first, second]) expect(code(await me(token))).toBe('UNAUTHENTICATED');
+    expect(code(await me(other))).toBeNull();
+    expect((await me(await login(t, 'logout@aegis.test'))).data!.me!.email).toBe('logout@aegis.test');
     expect(await ownerSql(t.dbUrl, `select actor from audit_log where action = 'admin.logoutAll'`)).toEqual([
       { actor: 'admin:logout@aegis.test' },
     ]);
   });
 
   it('never fall back to a visitor: a bad token with a cart token is refused on a storefront operation', async () => {
-    const cart = await t.gql(`mutation($s:ID!){ createCart(siteId:$s){ cartToken } }`, { s: await createSite(t, 'Fallback') });
-    const r = await t.gql(
-      `mutation{ checkout(siteId:"0190c0de-0000-7000-8000-000000000000"){ userErrors{ code } } }`,
-      {},
-      { token: 'garbage', cartToken: cart.data.createCart.cartToken },
+    const cart = await t.op(CreateCartDocument, { siteId: await createSite(t, 'Fallback') });
+    const r = await t.op(
+      CheckoutDocument,
+      { siteId: '0190c0de-0000-7000-8000-000000000000' },
+      { token: 'garbage', cartToken: cart.data!.createCart.cartToken! },
     );
     expect(code(r)).toBe('UNAUTHENTICATED');
   });
@@ -115,33 +121,29 @@ describe('login', () => {
   it('answers INVALID_CREDENTIALS identically for an unknown email and a wrong password', async () => {
     const unknown = await loginAs('nobody@aegis.test', 'whatever-password');
     const wrong = await loginAs(SUPER_ADMIN.email, 'whatever-password');
-    expect(unknown.data.adminLogin.userErrors[0].code).toBe('INVALID_CREDENTIALS');
+    expect(unknown.data!.adminLogin.userErrors[0].code).toBe('INVALID_CREDENTIALS');
     expect(wrong).toEqual(unknown);
   });
 
   it('answers RATE_LIMITED when hammered, even with the right password, until the window passes', async () => {
     const answers: string[] = [];
-    for (let i = 0; i < 7; i++) answers.push((await loginAs(SUPER_ADMIN.email, `wrong-${i}`)).data.adminLogin.userErrors[0].code);
+    for (let i = 0; i < 7; i++) answers.push((await loginAs(SUPER_ADMIN.email, `wrong-${i}`)).data!.adminLogin.userErrors[0].code);
     // Five failures per client and email (test/authority/login-limits.test.ts has the other limits).
     expect(answers.slice(0, 5)).toEqual(Array(5).fill('INVALID_CREDENTIALS'));
     expect(answers.slice(5)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
     const right = await loginAs(SUPER_ADMIN.email, SUPER_ADMIN.password);
-    expect(right.data.adminLogin).toMatchObject({ token: null, userErrors: [{ code: 'RATE_LIMITED' }] });
+    expect(right.data!.adminLogin).toMatchObject({ token: null, userErrors: [{ code: 'RATE_LIMITED' }] });
     clock.advance(WINDOW_MS + 1);
-    expect((await loginAs(SUPER_ADMIN.email, SUPER_ADMIN.password)).data.adminLogin.token).toEqual(expect.any(String));
+    expect((await loginAs(SUPER_ADMIN.email, SUPER_ADMIN.password)).data!.adminLogin.token).toEqual(expect.any(String));
   });
 
   it('answers INVALID_CREDENTIALS for a disabled admin, like a wrong password', async () => {
     const siteId = await createSite(t, 'Disabled');
     const email = 'disabled-login@aegis.test';
     const adminId = await createSiteAdmin(t, email, [siteId]);
-    await t.gql(
-      `mutation($id:ID!){ setAdminDisabled(adminId:$id,disabled:true){ userErrors{ code } } }`,
-      { id: adminId },
-      { token: await t.superToken() },
-    );
+    await t.op(SetAdminDisabledDocument, { adminId, disabled: true }, { token: await t.superToken() });
     const r = await loginAs(email, ADMIN_PASSWORD);
-    expect(r.data.adminLogin).toEqual({
+    expect(r.data!.adminLogin).toEqual({
       token: null,
       admin: null,
       userErrors: [{ code: 'INVALID_CREDENTIALS', message: 'Invalid email or password', field: null }],
@@ -155,17 +157,13 @@ describe('grants and the disabled flag are read from the database on every reque
     const adminId = await createSiteAdmin(t, 'grants@aegis.test', [s1]);
     const token = await login(t, 'grants@aegis.test');
     const superToken = await t.superToken();
-    expect(code(await t.gql(ORDERS, { s: s1 }, { token }))).toBeNull();
-    expect(code(await t.gql(ORDERS, { s: s2 }, { token }))).toBe('FORBIDDEN');
+    expect(code(await orders(s1, token))).toBeNull();
+    expect(code(await orders(s2, token))).toBe('FORBIDDEN');
 
-    await t.gql(
-      `mutation($id:ID!,$s:[ID!]!){ setAdminSites(adminId:$id,siteIds:$s){ userErrors{ code } } }`,
-      { id: adminId, s: [s2] },
-      { token: superToken },
-    );
-    expect(code(await t.gql(ORDERS, { s: s1 }, { token }))).toBe('FORBIDDEN');
-    expect(code(await t.gql(ORDERS, { s: s2 }, { token }))).toBeNull();
-    expect((await t.gql(ME, {}, { token })).data.me.siteIds).toEqual([s2]);
+    await t.op(SetAdminSitesDocument, { adminId, siteIds: [s2] }, { token: superToken });
+    expect(code(await orders(s1, token))).toBe('FORBIDDEN');
+    expect(code(await orders(s2, token))).toBeNull();
+    expect((await me(token)).data!.me!.siteIds).toEqual([s2]);
   });
 
   it('setAdminDisabled takes effect on the very next request, and re-enabling does not revive the old token', async () => {
@@ -173,19 +171,14 @@ describe('grants and the disabled flag are read from the database on every reque
     const adminId = await createSiteAdmin(t, 'disable@aegis.test', [siteId]);
     const token = await login(t, 'disable@aegis.test');
     const superToken = await t.superToken();
-    const set = (disabled: boolean) =>
-      t.gql(
-        `mutation($id:ID!,$d:Boolean!){ setAdminDisabled(adminId:$id,disabled:$d){ admin{ disabled } } }`,
-        { id: adminId, d: disabled },
-        { token: superToken },
-      );
-    expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBeNull();
-    expect((await set(true)).data.setAdminDisabled.admin.disabled).toBe(true);
-    expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBe('UNAUTHENTICATED');
-    expect(code(await t.gql(ME, {}, { token }))).toBe('UNAUTHENTICATED');
+    const set = (disabled: boolean) => t.op(SetAdminDisabledDocument, { adminId, disabled }, { token: superToken });
+    expect(code(await orders(siteId, token))).toBeNull();
+    expect((await set(true)).data!.setAdminDisabled.admin!.disabled).toBe(true);
+    expect(code(await orders(siteId, token))).toBe('UNAUTHENTICATED');
+    expect(code(await me(token))).toBe('UNAUTHENTICATED');
     await set(false);
-    expect(code(await t.gql(ORDERS, { s: siteId }, { token }))).toBe('UNAUTHENTICATED');
-    expect(code(await t.gql(ORDERS, { s: siteId }, { token: await login(t, 'disable@aegis.test') }))).toBeNull();
+    expect(code(await orders(siteId, token))).toBe('UNAUTHENTICATED');
+    expect(code(await orders(siteId, await login(t, 'disable@aegis.test')))).toBeNull();
   });
 });
 

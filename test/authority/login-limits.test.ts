@@ -1,3 +1,4 @@
+import { AdminLoginDocument } from '../../clients/generated/graphql';
 import { RateLimiter } from '../../src/domain/identity/rate-limiter';
 import { startTestAegis, SUPER_ADMIN, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
@@ -28,18 +29,10 @@ const fifteen = (tag: string, suffix = '') => Array.from({ length: 15 }, (_, i) 
 
 async function loginFrom(t: TestAegis, client: string, email: string, password: string) {
   const started = performance.now();
-  const res = await fetch(`${t.aegis.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
-    body: JSON.stringify({
-      query: `mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`,
-      variables: { e: email, p: password },
-    }),
-  });
-  const { adminLogin } = ((await res.json()) as any).data;
+  const { adminLogin } = (await t.op(AdminLoginDocument, { email, password }, { forwardedFor: client })).data!;
   return {
-    token: adminLogin.token as string | null,
-    code: (adminLogin.userErrors[0]?.code ?? null) as string | null,
+    token: adminLogin.token,
+    code: adminLogin.userErrors[0]?.code ?? null,
     ms: performance.now() - started,
   };
 }

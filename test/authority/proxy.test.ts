@@ -1,16 +1,10 @@
+import { AdminLoginDocument } from '../../clients/generated/graphql';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 
 /** The login rate limit counts per client: behind a trusted proxy, the client is the forwarded address. */
 async function login(t: TestAegis, email: string, forwardedFor: string): Promise<string> {
-  const res = await fetch(`${t.aegis.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
-    body: JSON.stringify({
-      query: `mutation($e:String!){ adminLogin(email:$e,password:"wrong-password"){ userErrors{ code } } }`,
-      variables: { e: email },
-    }),
-  });
-  return ((await res.json()) as any).data.adminLogin.userErrors[0].code;
+  const r = await t.op(AdminLoginDocument, { email, password: 'wrong-password' }, { forwardedFor });
+  return r.data!.adminLogin.userErrors[0].code;
 }
 
 /** Ten failed logins, each for another email, from one client; then one more from it and one from another client. */

@@ -14,6 +14,7 @@ import {
 import { execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CartDocument, CreateCartDocument, CreateSiteDocument, UpdateCartLineDocument } from '../../clients/generated/graphql';
 import { QUERY_LIMITS } from '../../src/app';
 import { CONTENT_PAGE } from '../../src/domain/content/queries';
 import { MAX_CART_LINES } from '../../src/domain/order/cart';
@@ -181,7 +182,7 @@ const RESPONSE_BYTES = 2 * 1024 * 1024;
 const PAGE = { default: 20, max: 100 };
 const BODY = 'x'.repeat(100_000);
 
-type Client = Pick<TestAegis, 'gql' | 'superToken'>;
+type Client = Pick<TestAegis, 'op' | 'gql' | 'superToken'>;
 
 /** `n` mutations, 15 aliases a request (the alias limit); each alias's payload, in order. */
 async function aliased(c: Client, n: number, field: (i: number) => string, headers: Headers = {}): Promise<any[]> {
@@ -196,12 +197,8 @@ async function aliased(c: Client, n: number, field: (i: number) => string, heade
 }
 
 async function newSite(c: Client): Promise<string> {
-  const r = await c.gql(
-    `mutation { createSite(input: { name: "Big shop", currency: "EUR" }) { site { id } } }`,
-    {},
-    { token: await c.superToken() },
-  );
-  return r.data.createSite.site.id;
+  const r = await c.op(CreateSiteDocument, { input: { name: 'Big shop', currency: 'EUR' } }, { token: await c.superToken() });
+  return r.data!.createSite.site!.id;
 }
 
 async function catalogue(c: Client, siteId: string, n: number): Promise<string[]> {
@@ -211,7 +208,7 @@ async function catalogue(c: Client, siteId: string, n: number): Promise<string[]
 }
 
 const newCart = async (c: Client, siteId: string): Promise<string> =>
-  (await c.gql(`mutation { createCart(siteId: "${siteId}") { cartToken } }`)).data.createCart.cartToken;
+  (await c.op(CreateCartDocument, { siteId })).data!.createCart.cartToken!;
 
 const addLines = (c: Client, siteId: string, cartToken: string, productIds: string[]) =>
   aliased(
@@ -363,23 +360,18 @@ describe('a full cart, on a server process of its own (issue "Bounded work per r
 
     const [more] = await addLines(server, siteId, cartToken, [productIds[0]]);
     expect(more.userErrors).toEqual([]);
-    const lines = (await server.gql(`{ cart(siteId: "${siteId}") { lines { id product { id } } } }`, {}, { cartToken })).data.cart.lines;
+    const lines = (await server.op(CartDocument, { siteId }, { cartToken })).data!.cart!.lines;
     expect(lines).toHaveLength(CART_LINES);
-    const update = (lineId: string, quantity: number) =>
-      server.gql(
-        `mutation { updateCartLine(siteId: "${siteId}", lineId: "${lineId}", quantity: ${quantity}) { userErrors { code } } }`,
-        {},
-        { cartToken },
-      );
-    expect((await update(lines[1].id, 5)).data.updateCartLine.userErrors).toEqual([]);
-    expect((await update(lines[2].id, 0)).data.updateCartLine.userErrors).toEqual([]);
+    const update = (lineId: string, quantity: number) => server.op(UpdateCartLineDocument, { siteId, lineId, quantity }, { cartToken });
+    expect((await update(lines[1].id, 5)).data!.updateCartLine.userErrors).toEqual([]);
+    expect((await update(lines[2].id, 0)).data!.updateCartLine.userErrors).toEqual([]);
     // A removed line frees its place.
     expect((await addLines(server, siteId, cartToken, [productIds[CART_LINES]]))[0].userErrors).toEqual([]);
   });
 
   it("refuses the probe's 15-alias query of a full cart by its cost, spending under 50 ms of the server's CPU", async () => {
-    const one = await server.gql(`{ cart(siteId: "${siteId}") { lines { id } } }`, {}, { cartToken: fullCart });
-    expect(one.data.cart.lines).toHaveLength(CART_LINES);
+    const one = await server.op(CartDocument, { siteId }, { cartToken: fullCart });
+    expect(one.data!.cart!.lines).toHaveLength(CART_LINES);
     const before = cpuMs(server.pid);
     const probe = await server.gql(PROBE(), {}, { cartToken: fullCart });
     const spent = cpuMs(server.pid) - before;

@@ -1,3 +1,4 @@
+import { CreateCartDocument } from '../../clients/generated/graphql';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { addToCart, createCart, createProduct, createSite, getCart } from '../support/flows';
@@ -24,7 +25,7 @@ describe('untouched DRAFT carts', () => {
     const abandoned = await createCart(t, siteId);
     const touched = await createCart(t, siteId);
     clock.advance(29 * DAY);
-    expect((await addToCart(t, touched.cartToken, siteId, productId, 1)).data.addToCart.userErrors).toEqual([]);
+    expect((await addToCart(t, touched.cartToken, siteId, productId, 1)).data!.addToCart.userErrors).toEqual([]);
     clock.advance(1 * DAY + 60_000);
 
     expect(await runExpiryJob(t)).toBe('completed');
@@ -40,8 +41,8 @@ describe('untouched DRAFT carts', () => {
       { actor: 'system:scheduler', action: 'order.expireCart', from_state: 'DRAFT', to_state: 'EXPIRED', reason: 'cart untouched' },
     ]);
     // The visitor's token still reads its cart, which can no longer be edited.
-    expect((await getCart(t, abandoned.cartToken, siteId)).data.cart.state).toBe('EXPIRED');
-    expect((await addToCart(t, abandoned.cartToken, siteId, productId, 1)).data.addToCart.userErrors[0].code).toBe('INVALID_TRANSITION');
+    expect((await getCart(t, abandoned.cartToken, siteId)).data!.cart!.state).toBe('EXPIRED');
+    expect((await addToCart(t, abandoned.cartToken, siteId, productId, 1)).data!.addToCart.userErrors[0].code).toBe('INVALID_TRANSITION');
 
     // A second run changes nothing more.
     expect(await runExpiryJob(t)).toBe('completed');
@@ -54,9 +55,13 @@ describe('untouched DRAFT carts', () => {
 describe('createCart', () => {
   it('is rate-limited per client (CART_RATE_LIMIT_PER_MINUTE), and the window passes', async () => {
     clock.advance(60_000);
-    const create = () => t.gql(`mutation($s:ID!){ createCart(siteId:$s){ cartToken userErrors{ code message } } }`, { s: siteId });
+    const create = () => t.op(CreateCartDocument, { siteId });
+    // The answers as far as this test reads them: the token and each error's code and message.
     const answers = [];
-    for (let i = 0; i < 7; i++) answers.push((await create()).data.createCart);
+    for (let i = 0; i < 7; i++) {
+      const { cartToken, userErrors } = (await create()).data!.createCart;
+      answers.push({ cartToken, userErrors: userErrors.map(({ code, message }) => ({ code, message })) });
+    }
     expect(answers.slice(0, 5).every((a) => a.cartToken && a.userErrors.length === 0)).toBe(true);
     expect(answers.slice(5)).toEqual(
       Array(2).fill({
@@ -65,6 +70,6 @@ describe('createCart', () => {
       }),
     );
     clock.advance(60_000);
-    expect((await create()).data.createCart.userErrors).toEqual([]);
+    expect((await create()).data!.createCart.userErrors).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
+import {
+  CreateContentItemDocument,
+  CreateSiteDocument,
+  RequestSuggestionDocument,
+  SetAiEnabledDocument,
+} from '../../clients/generated/graphql';
 import { createNotifier, type Notifier } from '../../src/alerts/notifier';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
@@ -80,7 +86,7 @@ describe('every kind of failure reaches the notifier (ALERT_WEBHOOK_URL)', () =>
   it('refused refunds', async () => {
     const o = await confirmedOrder(t);
     t.stripe.failNext({ method: 'POST', path: '/v1/refunds' }, { status: 500 });
-    expect((await refundOrder(t, await t.superToken(), o.siteId, o.orderId)).data.refundOrder.userErrors[0].code).toBe(
+    expect((await refundOrder(t, await t.superToken(), o.siteId, o.orderId)).data!.refundOrder.userErrors[0].code).toBe(
       'PAYMENT_GATEWAY_ERROR',
     );
     expect((await inbox.waitFor('refund_refused')).fields).toMatchObject({ siteId: o.siteId, orderId: o.orderId, intentId: o.intentId });
@@ -89,29 +95,21 @@ describe('every kind of failure reaches the notifier (ALERT_WEBHOOK_URL)', () =>
   it('refused cancels (the superseded intent of a retry)', async () => {
     const o = await failedOrder(t);
     t.stripe.failNext({ method: 'POST', path: `/v1/payment_intents/${o.intentId}/cancel` }, { status: 500 });
-    expect((await retryPayment(t, o.cartToken, o.siteId, o.orderId)).data.retryPayment.order.state).toBe('PENDING_PAYMENT');
+    expect((await retryPayment(t, o.cartToken, o.siteId, o.orderId)).data!.retryPayment.order!.state).toBe('PENDING_PAYMENT');
     expect((await inbox.waitFor('cancel_refused')).fields).toMatchObject({ orderId: o.orderId, intentId: o.intentId });
   });
 
   it('AI provider failures', async () => {
     const token = await t.superToken();
-    const site = await t.gql(`mutation{ createSite(input:{ name:"AI", currency:"EUR" }){ site{ id } } }`, {}, { token });
-    const siteId = site.data.createSite.site.id;
-    await t.gql(`mutation($s:ID!){ setAiEnabled(siteId:$s, enabled:true){ site{ id } } }`, { s: siteId }, { token });
-    const item = await t.gql(
-      `mutation($s:ID!){ createContentItem(siteId:$s,input:{ slug:"home", title:"Home", body:"Hello" }){ contentItem{ id } } }`,
-      { s: siteId },
-      { token },
-    );
-    const itemId = item.data.createContentItem.contentItem.id;
+    const site = await t.op(CreateSiteDocument, { input: { name: 'AI', currency: 'EUR' } }, { token });
+    const siteId = site.data!.createSite.site!.id;
+    await t.op(SetAiEnabledDocument, { siteId, enabled: true }, { token });
+    const item = await t.op(CreateContentItemDocument, { siteId, input: { slug: 'home', title: 'Home', body: 'Hello' } }, { token });
+    const itemId = item.data!.createContentItem.contentItem!.id;
     t.openai.mode = 'error';
     try {
-      const r = await t.gql(
-        `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"warmer"){ userErrors{ code } } }`,
-        { s: siteId, c: itemId },
-        { token },
-      );
-      expect(r.data.requestSuggestion.userErrors[0].code).toBe('AI_UNAVAILABLE');
+      const r = await t.op(RequestSuggestionDocument, { siteId, contentItemId: itemId, instruction: 'warmer' }, { token });
+      expect(r.data!.requestSuggestion.userErrors[0].code).toBe('AI_UNAVAILABLE');
     } finally {
       t.openai.mode = 'ok';
     }

@@ -27,14 +27,14 @@ describe("one order's failure leaves the other orders' flows working", () => {
     }
     t.stripe.failNext({ method: 'POST', path: '/v1/payment_intents' }, { status: 500, count: 1 });
     const [first, second] = await Promise.all(carts.map((c) => checkout(t, c.cartToken, siteId)));
-    const codes = [first, second].map((r) => r.data.checkout.userErrors.map((e: any) => e.code).join());
+    const codes = [first, second].map((r) => r.data!.checkout.userErrors.map((e: any) => e.code).join());
     expect([...codes].sort()).toEqual(['', 'PAYMENT_GATEWAY_ERROR']);
     const [ok, hit] = codes[0] === '' ? [0, 1] : [1, 0];
-    expect((await paid(t, [first, second][ok].data.checkout.paymentSession.id)).body.outcome).toBe('confirmed');
+    expect((await paid(t, [first, second][ok].data!.checkout.paymentSession!.id)).body.outcome).toBe('confirmed');
     expect(await orderState(t, carts[ok].orderId)).toBe('CONFIRMED');
     // The one the gateway failed stays PENDING_PAYMENT, and checkout again recovers it.
     expect(await orderState(t, carts[hit].orderId)).toBe('PENDING_PAYMENT');
-    expect((await checkout(t, carts[hit].cartToken, siteId)).data.checkout.paymentSession).not.toBeNull();
+    expect((await checkout(t, carts[hit].cartToken, siteId)).data!.checkout.paymentSession).not.toBeNull();
   });
 
   it('a poisoned event keeps failing (500, so the gateway retries) while other events are applied', async () => {
@@ -70,7 +70,7 @@ describe("one order's failure leaves the other orders' flows working", () => {
     const sibling = await pendingOrder(t, declinedOrder.siteId);
     await declined(t, declinedOrder.intentId);
     expect((await paid(t, sibling.intentId)).body.outcome).toBe('confirmed');
-    expect((await getCart(t, sibling.cartToken, sibling.siteId)).data.cart).toMatchObject({
+    expect((await getCart(t, sibling.cartToken, sibling.siteId)).data!.cart).toMatchObject({
       state: 'CONFIRMED',
       failureReason: null,
       needsRefund: false,
@@ -83,7 +83,7 @@ describe("one order's failure leaves the other orders' flows working", () => {
       refundOrder(t, token, refused.siteId, refused.orderId),
       refundOrder(t, token, sibling.siteId, sibling.orderId),
     ]);
-    const outcomes = [a, b].map((r) => r.data.refundOrder.userErrors[0]?.code ?? r.data.refundOrder.order.state);
+    const outcomes = [a, b].map((r) => r.data!.refundOrder.userErrors[0]?.code ?? r.data!.refundOrder.order!.state);
     expect(outcomes.sort()).toEqual(['PAYMENT_GATEWAY_ERROR', 'REFUNDED']);
     expect(await orderState(t, declinedOrder.orderId)).toBe('PAYMENT_FAILED');
   });

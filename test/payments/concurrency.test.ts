@@ -30,7 +30,7 @@ describe('two server processes on one database', () => {
   });
 
   it('20 concurrent deliveries of one event: every one answered 2xx, exactly one transition and one audit entry per step', async () => {
-    const o = await pendingOrder(a as unknown as TestAegis);
+    const o = await pendingOrder(a);
     const event = stripe.event('payment_intent.succeeded', stripe.succeed(o.intentId));
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).webhook(event)));
 
@@ -59,7 +59,7 @@ describe('two server processes on one database', () => {
   });
 
   it('the expiry job runs in exactly one process, once, however many ask for it', async () => {
-    const orders = [await pendingOrder(a as unknown as TestAegis), await pendingOrder(b as unknown as TestAegis)];
+    const orders = [await pendingOrder(a), await pendingOrder(b)];
     // These processes use the real clock: age the orders instead.
     await sql(db.url, `update payment_attempts set created_at = now() - interval '25 hours' where order_id = any($1)`, [
       orders.map((o) => o.orderId),
@@ -105,8 +105,8 @@ describe('races inside one process', () => {
     await addToCart(t, cart.cartToken, siteId, p, 1);
     await setDetails(t, cart.cartToken, siteId);
     const replies = await Promise.all(Array.from({ length: 10 }, () => checkout(t, cart.cartToken, siteId)));
-    expect(replies.map((r) => r.data.checkout.userErrors)).toEqual(Array(10).fill([]));
-    const sessions = new Set(replies.map((r) => r.data.checkout.paymentSession.id));
+    expect(replies.map((r) => r.data!.checkout.userErrors)).toEqual(Array(10).fill([]));
+    const sessions = new Set(replies.map((r) => r.data!.checkout.paymentSession!.id));
     expect(sessions.size).toBe(1);
     expect(await attemptsOf(t, cart.orderId)).toHaveLength(1);
     expect([...t.stripe.paymentIntents.values()].filter((pi) => pi.metadata.order_id === cart.orderId)).toHaveLength(1);
@@ -120,8 +120,8 @@ describe('races inside one process', () => {
       const [retried, hook] = await Promise.all([retryPayment(t, o.cartToken, o.siteId, o.orderId), t.webhook(late)]);
 
       expect(hook).toEqual({ status: 200, body: { received: true, outcome: 'unmatched' } });
-      expect(retried.data.retryPayment.userErrors).toEqual([]);
-      expect(retried.data.retryPayment.order.state).toBe('PENDING_PAYMENT');
+      expect(retried.data!.retryPayment.userErrors).toEqual([]);
+      expect(retried.data!.retryPayment.order!.state).toBe('PENDING_PAYMENT');
       const attempts = await attemptsOf(t, o.orderId);
       expect(attempts.map((x) => [x.status, x.needs_refund])).toEqual([
         ['SUCCEEDED', true],

@@ -33,14 +33,14 @@ const capturedIntent = (intentId: string) => {
 describe('payment failure', () => {
   it('moves PENDING_PAYMENT to PAYMENT_FAILED with the reason on the attempt, in the audit log and a failure record; the order is otherwise untouched', async () => {
     const o = await pendingOrder(t);
-    const before = (await getCart(t, o.cartToken, o.siteId)).data.cart;
+    const before = (await getCart(t, o.cartToken, o.siteId)).data!.cart!;
     const r = await declined(t, o.intentId, 'Insufficient funds.');
     expect(r).toEqual({ status: 200, body: { received: true, outcome: 'failed' } });
 
-    const after = (await getCart(t, o.cartToken, o.siteId)).data.cart;
+    const after = (await getCart(t, o.cartToken, o.siteId)).data!.cart!;
     expect(after.state).toBe('PAYMENT_FAILED');
     expect(after.failureReason).toBe('card_declined: generic_decline: Insufficient funds.');
-    expect(new Date(after.recoveryDeadline).getTime()).toBe(clock.now().getTime() + 24 * HOUR);
+    expect(new Date(after.recoveryDeadline!).getTime()).toBe(clock.now().getTime() + 24 * HOUR);
     expect(after.paymentAttempts).toEqual([
       expect.objectContaining({ status: 'FAILED', failureReason: after.failureReason, needsRefund: false }),
     ]);
@@ -65,11 +65,11 @@ describe('retryPayment', () => {
     const o = await failedOrder(t);
     clock.advance(23 * HOUR);
     const r = await retryPayment(t, o.cartToken, o.siteId, o.orderId);
-    expect(r.data.retryPayment.userErrors).toEqual([]);
-    const order = r.data.retryPayment.order;
+    expect(r.data!.retryPayment.userErrors).toEqual([]);
+    const order = r.data!.retryPayment.order!;
     expect(order.state).toBe('PENDING_PAYMENT');
     expect(order.recoveryDeadline).toBeNull();
-    const session = r.data.retryPayment.paymentSession;
+    const session = r.data!.retryPayment.paymentSession!;
     expect(session.id).not.toBe(o.intentId);
 
     const attempts = await attemptsOf(t, o.orderId);
@@ -102,7 +102,7 @@ describe('retryPayment', () => {
     const before = await sql(t.dbUrl, `select o::text from orders o where id = $1`, [o.orderId]);
     const intents = t.stripe.paymentIntents.size;
     const r = await retryPayment(t, o.cartToken, o.siteId, o.orderId);
-    expect(r.data.retryPayment).toMatchObject({ order: null, paymentSession: null, userErrors: [{ code: 'RECOVERY_WINDOW_EXPIRED' }] });
+    expect(r.data!.retryPayment).toMatchObject({ order: null, paymentSession: null, userErrors: [{ code: 'RECOVERY_WINDOW_EXPIRED' }] });
     expect(await sql(t.dbUrl, `select o::text from orders o where id = $1`, [o.orderId])).toEqual(before);
     expect(await attemptsOf(t, o.orderId)).toHaveLength(1);
     expect(t.stripe.paymentIntents.size).toBe(intents);
@@ -113,10 +113,10 @@ describe('retryPayment', () => {
     const o = await failedOrder(t);
     const stranger = await createCart(t, o.siteId);
     const other = await retryPayment(t, stranger.cartToken, o.siteId, o.orderId);
-    expect(other.data.retryPayment.userErrors[0].code).toBe('NOT_FOUND');
+    expect(other.data!.retryPayment.userErrors[0].code).toBe('NOT_FOUND');
     const pending = await pendingOrder(t);
     const wrong = await retryPayment(t, pending.cartToken, pending.siteId, pending.orderId);
-    expect(wrong.data.retryPayment.userErrors[0].code).toBe('INVALID_TRANSITION');
+    expect(wrong.data!.retryPayment.userErrors[0].code).toBe('INVALID_TRANSITION');
     expect(await orderState(t, o.orderId)).toBe('PAYMENT_FAILED');
     expect(await attemptsOf(t, pending.orderId)).toHaveLength(1);
   });
@@ -146,7 +146,7 @@ describe('expiry job', () => {
 
     // The visitor is told the window closed; a second run changes nothing more.
     const late = await retryPayment(t, oldFailed.cartToken, oldFailed.siteId, oldFailed.orderId);
-    expect(late.data.retryPayment.userErrors[0].code).toBe('RECOVERY_WINDOW_EXPIRED');
+    expect(late.data!.retryPayment.userErrors[0].code).toBe('RECOVERY_WINDOW_EXPIRED');
     expect(await runExpiryJob(t)).toBe('completed');
     expect(
       await sql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1 and to_state = 'EXPIRED'`, [oldPending.orderId]),
@@ -169,10 +169,10 @@ describe('late, duplicate and out-of-order events', () => {
   it('a succeeded event for a superseded attempt changes no state and flags that attempt and the order needsRefund', async () => {
     const o = await failedOrder(t);
     const retried = await retryPayment(t, o.cartToken, o.siteId, o.orderId);
-    expect(retried.data.retryPayment.order.state).toBe('PENDING_PAYMENT');
+    expect(retried.data!.retryPayment.order!.state).toBe('PENDING_PAYMENT');
     const r = await t.webhook(t.stripe.event('payment_intent.succeeded', capturedIntent(o.intentId)));
     expect(r).toEqual({ status: 200, body: { received: true, outcome: 'unmatched' } });
-    const cart = (await getCart(t, o.cartToken, o.siteId)).data.cart;
+    const cart = (await getCart(t, o.cartToken, o.siteId)).data!.cart!;
     expect(cart.state).toBe('PENDING_PAYMENT');
     expect(cart.needsRefund).toBe(true);
     expect(cart.paymentAttempts.map((a: any) => [a.status, a.needsRefund])).toEqual([
@@ -192,7 +192,7 @@ describe('late, duplicate and out-of-order events', () => {
       }),
     );
     expect(r.body.outcome).toBe('unmatched');
-    const cart = (await getCart(t, o.cartToken, o.siteId)).data.cart;
+    const cart = (await getCart(t, o.cartToken, o.siteId)).data!.cart!;
     expect(cart.state).toBe('CONFIRMED');
     expect(cart.needsRefund).toBe(false);
     expect(cart.paymentAttempts[0].status).toBe('SUCCEEDED');
@@ -205,7 +205,7 @@ describe('late, duplicate and out-of-order events', () => {
     expect(await orderState(t, o.orderId)).toBe('EXPIRED');
     const r = await t.webhook(t.stripe.event('payment_intent.succeeded', capturedIntent(o.intentId)));
     expect(r.body.outcome).toBe('unmatched');
-    const cart = (await getCart(t, o.cartToken, o.siteId)).data.cart;
+    const cart = (await getCart(t, o.cartToken, o.siteId)).data!.cart!;
     expect(cart.state).toBe('EXPIRED');
     expect(cart.needsRefund).toBe(true);
   });

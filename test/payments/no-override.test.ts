@@ -9,6 +9,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import { AdminLoginDocument, CreateSiteAdminDocument } from '../../clients/generated/graphql';
 import { buildGraphQLSchema } from '../../src/schema/build';
 import { loginSuperAdmin, startTestAegis, type Headers, type TestAegis } from '../support/aegis';
 import { addToCart, createCart, createProduct, createSite, pendingOrder, setDetails } from '../support/flows';
@@ -80,7 +81,7 @@ it('no mutation, for any role, moves an order to PAYMENT_AUTHORIZED or CONFIRMED
   await sql(t.dbUrl, `update payment_attempts set created_at = now() - interval '25 hours' where order_id = $1`, [expired.orderId]);
   expect(await runExpiryJob(t)).toBe('completed');
   const refunded = await confirmedOrder(t, siteId);
-  expect((await refundOrder(t, await t.superToken(), siteId, refunded.orderId)).data.refundOrder.order.state).toBe('REFUNDED');
+  expect((await refundOrder(t, await t.superToken(), siteId, refunded.orderId)).data!.refundOrder.order!.state).toBe('REFUNDED');
   const orders = {
     DRAFT: draft,
     PENDING_PAYMENT: await pendingOrder(t, siteId),
@@ -98,15 +99,14 @@ it('no mutation, for any role, moves an order to PAYMENT_AUTHORIZED or CONFIRMED
   const before = await byGateway();
   expect(before.map((r) => r.actor)).toEqual(Array(4).fill('gateway:stripe'));
 
-  const siteAdmin = await t.gql(
-    `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } } }`,
-    { i: { email: 'walk-admin@example.com', password: 'walk-admin-password', siteIds: [siteId] } },
+  const siteAdmin = await t.op(
+    CreateSiteAdminDocument,
+    { input: { email: 'walk-admin@example.com', password: 'walk-admin-password', siteIds: [siteId] } },
     { token: await t.superToken() },
   );
-  expect(siteAdmin.data.createSiteAdmin.admin).not.toBeNull();
+  expect(siteAdmin.data!.createSiteAdmin.admin).not.toBeNull();
   const adminLogin = async () =>
-    (await t.gql(`mutation{ adminLogin(email:"walk-admin@example.com", password:"walk-admin-password"){ token } }`)).data.adminLogin
-      .token as string;
+    (await t.op(AdminLoginDocument, { email: 'walk-admin@example.com', password: 'walk-admin-password' })).data!.adminLogin.token as string;
 
   // adminLogoutAll revokes its caller's tokens: it is walked last, and each order's walk signs in afresh.
   const mutations = Object.values(buildGraphQLSchema().getMutationType()!.getFields()).sort(
@@ -117,7 +117,7 @@ it('no mutation, for any role, moves an order to PAYMENT_AUTHORIZED or CONFIRMED
     for (const o of Object.values(orders)) {
       const fixture: Fixture = { siteId, productId, orderId: o.orderId, cartToken: o.cartToken };
       const [line] = await sql(t.dbUrl, `select id from order_lines where order_id = $1`, [o.orderId]);
-      const callers: Headers[] = [{ token: await loginSuperAdmin(t.gql) }, { token: await adminLogin() }, { cartToken: o.cartToken }, {}];
+      const callers: Headers[] = [{ token: await loginSuperAdmin(t.op) }, { token: await adminLogin() }, { cartToken: o.cartToken }, {}];
       for (const m of mutations) {
         const doc = document(m.name, m.args, isObjectType(getNamedType(m.type)));
         const variables = Object.fromEntries(m.args.map((a) => [a.name, valueFor(a.name, a.type, fixture, line?.id ?? null)]));

@@ -1,3 +1,4 @@
+import { AdminLoginDocument, CreateSiteAdminDocument } from '../../clients/generated/graphql';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { createSite, getCart } from '../support/flows';
 import { attemptsOf, confirmedOrder, failedOrder, orderState, refundOrder, retryPayment, sql, transitionsOf } from './support';
@@ -22,26 +23,22 @@ async function flaggedPendingOrder(siteId?: string) {
   const record = t.stripe.paymentIntents.get(o.intentId)!;
   Object.assign(record, { status: 'succeeded', amount_received: record.amount, latest_charge: 'ch_late' });
   expect((await t.webhook(t.stripe.event('payment_intent.succeeded', structuredClone(record)))).body.outcome).toBe('unmatched');
-  return { ...o, newIntentId: retried.data.retryPayment.paymentSession.id as string };
+  return { ...o, newIntentId: retried.data!.retryPayment.paymentSession!.id };
 }
 
 async function siteAdminToken(email: string, siteIds: string[]): Promise<string> {
-  const created = await t.gql(
-    `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } userErrors{ code } } }`,
-    { i: { email, password: 'site-admin-password-1', siteIds } },
-    { token },
-  );
-  expect(created.data.createSiteAdmin.userErrors).toEqual([]);
-  const login = await t.gql(`mutation($e:String!){ adminLogin(email:$e, password:"site-admin-password-1"){ token } }`, { e: email });
-  return login.data.adminLogin.token;
+  const created = await t.op(CreateSiteAdminDocument, { input: { email, password: 'site-admin-password-1', siteIds } }, { token });
+  expect(created.data!.createSiteAdmin.userErrors).toEqual([]);
+  const login = await t.op(AdminLoginDocument, { email, password: 'site-admin-password-1' });
+  return login.data!.adminLogin.token!;
 }
 
 describe('refundOrder', () => {
   it('CONFIRMED -> REFUNDED: the captured attempt refunded through the gateway with its own key, audited with the reason', async () => {
     const o = await confirmedOrder(t);
     const r = await refundOrder(t, token, o.siteId, o.orderId, '  damaged in transit ');
-    expect(r.data.refundOrder.userErrors).toEqual([]);
-    expect(r.data.refundOrder.order.state).toBe('REFUNDED');
+    expect(r.data!.refundOrder.userErrors).toEqual([]);
+    expect(r.data!.refundOrder.order!.state).toBe('REFUNDED');
     const [attempt] = await attemptsOf(t, o.orderId);
     expect(attempt).toMatchObject({ refunded: true, needs_refund: false });
     expect(refundsOf(o.intentId)).toEqual([
@@ -52,7 +49,7 @@ describe('refundOrder', () => {
         .filter((q) => (q.params as any).payment_intent === o.intentId)
         .map((q) => q.idempotencyKey),
     ).toEqual([`aegis-refund-${attempt.id}`]);
-    const cart = (await getCart(t, o.cartToken, o.siteId)).data.cart;
+    const cart = (await getCart(t, o.cartToken, o.siteId)).data!.cart!;
     expect(cart.history.at(-1)).toMatchObject({
       from: 'CONFIRMED',
       to: 'REFUNDED',
@@ -63,7 +60,7 @@ describe('refundOrder', () => {
     expect(logged).toEqual([{ action: 'payment.refunded', reason: 'damaged in transit' }]);
 
     const again = await refundOrder(t, token, o.siteId, o.orderId);
-    expect(again.data.refundOrder.userErrors[0].code).toBe('NOTHING_TO_REFUND');
+    expect(again.data!.refundOrder.userErrors[0].code).toBe('NOTHING_TO_REFUND');
     expect(refundsOf(o.intentId)).toHaveLength(1);
   });
 
@@ -71,7 +68,7 @@ describe('refundOrder', () => {
     const o = await flaggedPendingOrder();
     expect((await t.webhook(t.stripe.event('payment_intent.succeeded', t.stripe.succeed(o.newIntentId)))).body.outcome).toBe('confirmed');
     const r = await refundOrder(t, token, o.siteId, o.orderId);
-    expect(r.data.refundOrder.order).toMatchObject({ state: 'REFUNDED', needsRefund: false });
+    expect(r.data!.refundOrder.order).toMatchObject({ state: 'REFUNDED', needsRefund: false });
     const attempts = await attemptsOf(t, o.orderId);
     expect(attempts.map((a) => a.refunded)).toEqual([true, true]);
     expect(refundsOf(o.intentId)).toHaveLength(1);
@@ -87,8 +84,8 @@ describe('refundOrder', () => {
     const admin = await siteAdminToken('refunder@shop.example', [siteId]);
     const o = await flaggedPendingOrder(siteId);
     const r = await refundOrder(t, admin, o.siteId, o.orderId, 'paid twice');
-    expect(r.data.refundOrder.userErrors).toEqual([]);
-    expect(r.data.refundOrder.order).toMatchObject({ state: 'PENDING_PAYMENT', needsRefund: false });
+    expect(r.data!.refundOrder.userErrors).toEqual([]);
+    expect(r.data!.refundOrder.order).toMatchObject({ state: 'PENDING_PAYMENT', needsRefund: false });
     expect((await attemptsOf(t, o.orderId)).map((a) => [a.refunded, a.needs_refund])).toEqual([
       [true, false],
       [false, false],
@@ -108,9 +105,9 @@ describe('refundOrder', () => {
   it('answers NOTHING_TO_REFUND when no money was captured, and VALIDATION without a reason', async () => {
     const o = await failedOrder(t);
     const r = await refundOrder(t, token, o.siteId, o.orderId);
-    expect(r.data.refundOrder).toMatchObject({ order: null, userErrors: [{ code: 'NOTHING_TO_REFUND' }] });
+    expect(r.data!.refundOrder).toMatchObject({ order: null, userErrors: [{ code: 'NOTHING_TO_REFUND' }] });
     const blank = await refundOrder(t, token, o.siteId, o.orderId, '   ');
-    expect(blank.data.refundOrder.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['reason'] })]);
+    expect(blank.data!.refundOrder.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['reason'] })]);
     expect(await orderState(t, o.orderId)).toBe('PAYMENT_FAILED');
   });
 
@@ -121,8 +118,8 @@ describe('refundOrder', () => {
       { status: 402, code: 'card_declined', message: 'Refund declined by issuer' },
     );
     const r = await refundOrder(t, token, o.siteId, o.orderId);
-    expect(r.data.refundOrder.order).toBeNull();
-    expect(r.data.refundOrder.userErrors[0]).toMatchObject({
+    expect(r.data!.refundOrder.order).toBeNull();
+    expect(r.data!.refundOrder.userErrors[0]).toMatchObject({
       code: 'PAYMENT_GATEWAY_ERROR',
       message: expect.stringContaining('Refund declined by issuer'),
     });
@@ -131,7 +128,7 @@ describe('refundOrder', () => {
     expect(await sql(t.dbUrl, `select kind from payment_failures where order_id = $1`, [o.orderId])).toEqual([{ kind: 'REFUND_REFUSED' }]);
 
     const retried = await refundOrder(t, token, o.siteId, o.orderId);
-    expect(retried.data.refundOrder.order.state).toBe('REFUNDED');
+    expect(retried.data!.refundOrder.order!.state).toBe('REFUNDED');
     expect(refundsOf(o.intentId)).toHaveLength(1);
   });
 });

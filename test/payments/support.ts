@@ -1,8 +1,9 @@
 import { ownerSql } from '../support/sql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RefundOrderDocument, RetryPaymentDocument } from '../../clients/generated/graphql';
 import type { TestAegis } from '../support/aegis';
-import { ORDER_FIELDS, pendingOrder } from '../support/flows';
+import { pendingOrder } from '../support/flows';
 
 /** Runs SQL as the database owner, outside the API, to prove what the database holds. */
 export const sql = ownerSql;
@@ -26,18 +27,10 @@ export const transitionsOf = async (t: Pick<TestAegis, 'dbUrl'>, orderId: string
   ).map((r) => `${r.from_state ?? '-'}>${r.to_state}`);
 
 export const retryPayment = (t: TestAegis, cartToken: string, siteId: string, orderId: string) =>
-  t.gql(
-    `mutation($s:ID!,$o:ID!){ retryPayment(siteId:$s,orderId:$o){ order{ ${ORDER_FIELDS} } paymentSession{ id clientSecret } userErrors{ code message } } }`,
-    { s: siteId, o: orderId },
-    { cartToken },
-  );
+  t.op(RetryPaymentDocument, { siteId, orderId }, { cartToken });
 
 export const refundOrder = (t: TestAegis, token: string, siteId: string, orderId: string, reason = 'customer asked') =>
-  t.gql(
-    `mutation($s:ID!,$o:ID!,$r:String!){ refundOrder(siteId:$s,orderId:$o,reason:$r){ order{ ${ORDER_FIELDS} } userErrors{ code message field } } }`,
-    { s: siteId, o: orderId, r: reason },
-    { token },
-  );
+  t.op(RefundOrderDocument, { siteId, orderId, reason }, { token });
 
 /** Delivers the gateway's payment_intent.payment_failed for the intent. */
 export const declined = (t: TestAegis, intentId: string, reason = 'Your card was declined.') =>

@@ -29,6 +29,8 @@ it('addToCart and checkout stay within their statement budgets', async () => {
   const p1 = await createProduct(t, siteId, 'A', 100);
   const p2 = await createProduct(t, siteId, 'B', 200);
   const { cartToken } = await createCart(t, siteId);
+  // Probes, not the storefront's documents: they select no field that needs a read of its own (lines, attempts), so
+  // only the command's statements are counted.
   const add = `mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ id totalMinor } userErrors{ code } } }`;
   const first = await measure(() => t.gql(add, { s: siteId, p: p1, q: 1 }, { cartToken }));
   const again = await measure(() => t.gql(add, { s: siteId, p: p1, q: 1 }, { cartToken }));

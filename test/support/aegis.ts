@@ -1,3 +1,5 @@
+import type { ResultOf, TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +8,7 @@ import { systemClock, type Clock } from '../../src/domain/clock';
 import type { Faults } from '../../src/domain/deps';
 import { signedWebhook, startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import { startAegis, type Aegis } from '../../src/runtime';
+import { AdminLoginDocument } from '../../clients/generated/graphql';
 import { createTestDatabase } from './databases';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai';
 
@@ -21,6 +24,10 @@ export interface GqlResult<T = any> {
 export interface Headers {
   token?: string;
   cartToken?: string;
+  /** Sent as X-Request-Id. */
+  requestId?: string;
+  /** Sent as X-Forwarded-For. */
+  forwardedFor?: string;
 }
 
 /**
@@ -33,6 +40,9 @@ export interface TestAegis {
   /** The OpenAI-compatible test server the AI Advisory Service calls. */
   openai: FakeOpenAI;
   dbUrl: string;
+  /** Sends a generated typed document (clients/generated), as the storefront and admin clients do. */
+  op: Op;
+  /** For probes only: documents no real client sends (malformed, depth/cost/alias probes, built programmatically, fuzzed). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
   /** Posts a gateway event signed with the webhook secret (or a custom header). */
   webhook(event: object, opts?: { signature?: string; timestamp?: number }): Promise<{ status: number; body: any }>;
@@ -41,6 +51,13 @@ export interface TestAegis {
 }
 
 export type Gql = <T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers) => Promise<GqlResult<T>>;
+
+/** Sends a generated typed document: its variables and its result are typed by the document. */
+export type Op = <D extends TypedDocumentNode<any, any>>(
+  document: D,
+  variables: VariablesOf<D>,
+  headers?: Headers,
+) => Promise<GqlResult<ResultOf<D>>>;
 
 /** A GraphQL client of the server at `url`, sending credentials the way the storefront and admin clients do. */
 export function gqlClient(url: string): Gql {
@@ -51,10 +68,23 @@ export function gqlClient(url: string): Gql {
         'content-type': 'application/json',
         ...(headers.token && { authorization: `Bearer ${headers.token}` }),
         ...(headers.cartToken && { 'x-cart-token': headers.cartToken }),
+        ...(headers.requestId && { 'x-request-id': headers.requestId }),
+        ...(headers.forwardedFor && { 'x-forwarded-for': headers.forwardedFor }),
       },
       body: JSON.stringify({ query, variables }),
     });
     return { status: res.status, ...((await res.json()) as object) } as GqlResult;
+  };
+}
+
+const printed = new WeakMap<TypedDocumentNode<any, any>, string>();
+
+/** The typed-document client over `gql`: it prints the document, as clients/demo/client.ts does. */
+export function opClient(gql: Gql): Op {
+  return (document, variables, headers) => {
+    let query = printed.get(document);
+    if (query === undefined) printed.set(document, (query = print(document)));
+    return gql(query, variables, headers);
   };
 }
 
@@ -72,11 +102,8 @@ export async function postWebhook(url: string, event: object, o: { signature?: s
   return { status: res.status, body: await res.json() };
 }
 
-export async function loginSuperAdmin(gql: Gql): Promise<string> {
-  const r = await gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{code} } }`, {
-    e: SUPER_ADMIN.email,
-    p: SUPER_ADMIN.password,
-  });
+export async function loginSuperAdmin(op: Op): Promise<string> {
+  const r = await op(AdminLoginDocument, { email: SUPER_ADMIN.email, password: SUPER_ADMIN.password });
   const token = r.data?.adminLogin.token;
   if (!token) throw new Error(`super admin login failed: ${JSON.stringify(r)}`);
   return token;
@@ -114,23 +141,30 @@ export async function startTestAegis(opts: TestAegisOptions = {}): Promise<TestA
     CART_RATE_LIMIT_PER_MINUTE: '1000000',
     ...opts.env,
   });
-  const aegis = await startAegis(config, { port: 0, clock: opts.clock, faults: opts.faults, onQuery: opts.onQuery });
+  const aegis = await startAegis(config, {
+    port: 0,
+    clock: opts.clock,
+    faults: opts.faults,
+    onQuery: opts.onQuery,
+  });
   if (opts.deliverWebhooks) stripe.setWebhook(`${aegis.url}/webhooks/stripe`, WEBHOOK_SECRET);
   let superToken: { token: string; at: number } | undefined;
 
   const gql = gqlClient(aegis.url);
+  const op = opClient(gql);
 
   return {
     aegis,
     stripe,
     openai,
     dbUrl: db.url,
+    op,
     gql,
     webhook: (event, o) => postWebhook(aegis.url, event, o),
     async superToken() {
       // Tokens live at most 24 h: a test that moves its clock further signs in again.
       const now = (opts.clock ?? systemClock).now().getTime();
-      if (!superToken || now - superToken.at > 3600 * 1000) superToken = { token: await loginSuperAdmin(gql), at: now };
+      if (!superToken || now - superToken.at > 3600 * 1000) superToken = { token: await loginSuperAdmin(op), at: now };
       return superToken.token;
     },
     async close() {

@@ -5,7 +5,17 @@ import path from 'node:path';
 import { freePort } from '../../src/free-port';
 import { startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import { createTestDatabase } from './databases';
-import { gqlClient, loginSuperAdmin, postWebhook, SUPER_ADMIN, WEBHOOK_SECRET, type GqlResult, type Headers } from './aegis';
+import {
+  gqlClient,
+  loginSuperAdmin,
+  opClient,
+  postWebhook,
+  SUPER_ADMIN,
+  WEBHOOK_SECRET,
+  type GqlResult,
+  type Headers,
+  type Op,
+} from './aegis';
 
 /** `node dist/server.js` in its own process, as deployed: the build, env configuration, stdout. */
 export interface ServerProcess {
@@ -15,6 +25,9 @@ export interface ServerProcess {
   output(): string;
   /** Everything it wrote to stderr (nothing, when every failure is logged as JSON on stdout). */
   errors(): string;
+  /** Sends a generated typed document (clients/generated), as the storefront and admin clients do. */
+  op: Op;
+  /** For probes only: documents no real client sends (malformed, depth/cost/alias probes, built programmatically, fuzzed). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
   webhook(event: object): Promise<{ status: number; body: any }>;
   superToken(): Promise<string>;
@@ -60,15 +73,17 @@ export async function spawnServer(env: { DATABASE_URL: string; STRIPE_API_BASE: 
   });
   let token: string | undefined;
   const gql = gqlClient(url);
+  const op = opClient(gql);
   return {
     url,
     pid: child.pid!,
     output: () => out,
     errors: () => err,
+    op,
     gql,
     webhook: (event) => postWebhook(url, event),
     async superToken() {
-      token ??= await loginSuperAdmin(gql);
+      token ??= await loginSuperAdmin(op);
       return token;
     },
     exited,

@@ -1,23 +1,17 @@
+import { AdminLoginDocument, CreateSiteAdminDocument } from '../../clients/generated/graphql';
 import type { TestAegis } from './aegis';
 import { addToCart, createCart, createProduct, createSite } from './flows';
 
 export const ADMIN_PASSWORD = 'site-admin-password-1';
 
 export async function login(t: TestAegis, email: string, password = ADMIN_PASSWORD): Promise<string> {
-  const r = await t.gql(`mutation($e:String!,$p:String!){ adminLogin(email:$e,password:$p){ token userErrors{ code } } }`, {
-    e: email,
-    p: password,
-  });
+  const r = await t.op(AdminLoginDocument, { email, password });
   if (!r.data?.adminLogin.token) throw new Error(`login of ${email} failed: ${JSON.stringify(r)}`);
   return r.data.adminLogin.token;
 }
 
 export async function createSiteAdmin(t: TestAegis, email: string, siteIds: string[]): Promise<string> {
-  const r = await t.gql(
-    `mutation($i:CreateSiteAdminInput!){ createSiteAdmin(input:$i){ admin{ id } userErrors{ code message } } }`,
-    { i: { email, password: ADMIN_PASSWORD, siteIds } },
-    { token: await t.superToken() },
-  );
+  const r = await t.op(CreateSiteAdminDocument, { input: { email, password: ADMIN_PASSWORD, siteIds } }, { token: await t.superToken() });
   if (!r.data?.createSiteAdmin.admin) throw new Error(`createSiteAdmin failed: ${JSON.stringify(r)}`);
   return r.data.createSiteAdmin.admin.id;
 }
