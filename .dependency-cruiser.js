@@ -1,7 +1,7 @@
 /**
  * The layer rules of Aegis (notes/style.md), enforced by `npm run lint:deps` in `npm test`.
  * resolvers -> domain, schema; domain -> entities, integrations' ports; entities -> states and ids only;
- * integrations never reach the domain, the entities or the database; AI code cannot reach order state.
+ * integrations reach only the domain's ports; the domain reaches no adapter; AI code cannot reach order state.
  */
 module.exports = {
   forbidden: [
@@ -20,10 +20,32 @@ module.exports = {
     },
     {
       name: 'integrations-stay-outside',
-      comment: 'Adapters to the outside world (Stripe, OpenAI) own their ports; they never import the domain, entities, database or API.',
+      comment:
+        'Adapters to the outside world (Stripe, OpenAI) implement the ports the domain owns (src/domain/*/ports.ts); ' +
+        'of the rest of Aegis they import nothing: no domain command, entity, database or API.',
       severity: 'error',
       from: { path: '^src/integrations/' },
-      to: { path: '^src/(domain|entities|db|resolvers|schema|permissions|http|jobs)/|node_modules/@mikro-orm/' },
+      to: {
+        path: '^src/(domain|entities|db|resolvers|schema|permissions|http|jobs)/|node_modules/@mikro-orm/',
+        pathNot: '^src/domain/[^/]+/ports\\.ts$',
+      },
+    },
+    {
+      name: 'ports-stand-alone',
+      comment:
+        "A port is the domain's words for what it needs from outside: it imports nothing of ours, so an adapter reaches nothing through it.",
+      severity: 'error',
+      from: { path: '^src/domain/[^/]+/ports\\.ts$' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'domain-knows-no-provider',
+      comment:
+        'The domain speaks through its ports: it never imports an adapter or a provider SDK (a second payment provider is an ' +
+        "adapter and a line). The AI Advisory Service's port stays with it in src/integrations/ai, which reaches nothing of the domain.",
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/integrations/|node_modules/(stripe|openai)/', pathNot: '^src/integrations/ai/advisor\\.ts$' },
     },
     {
       name: 'ai-cannot-reach-order-state',

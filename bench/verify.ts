@@ -2,7 +2,8 @@ import path from 'node:path';
 import { sql } from './database';
 import { DIST } from './dist';
 
-type Transitions = Record<string, { from: readonly string[]; to: string }>;
+/** The order process's rows as the bench reads them from the build (refusal rows have no `to`). */
+type Process = Record<string, readonly { from: readonly string[]; to?: string }[]>;
 
 export interface Expectations {
   /** Webhooks the bench saw answered `confirmed`. */
@@ -22,11 +23,13 @@ export interface Verification {
  * totals that match the lines, and exactly as many CONFIRMED orders as the bench saw confirmed.
  */
 export async function verify(ownerUrl: string, expect: Expectations): Promise<Verification> {
-  const { ORDER_TRANSITIONS } = require(path.join(DIST, 'domain/order/transitions.js')) as { ORDER_TRANSITIONS: Transitions };
+  const { ORDER_TABLE } = require(path.join(DIST, 'domain/order/process.js')) as { ORDER_TABLE: Process };
+  const { NONE, SAME } = require(path.join(DIST, 'domain/machine.js')) as { NONE: string; SAME: string };
   const { OrderState } = require(path.join(DIST, 'entities/states.js')) as { OrderState: Record<string, string> };
   const states = new Set(Object.values(OrderState));
-  const legalEdge = new Set(Object.values(ORDER_TRANSITIONS).flatMap((t) => t.from.map((f) => `${f}->${t.to}`)));
-  legalEdge.add(`null->${OrderState.DRAFT}`);
+  // Every move of the table; a row from NONE (the cart's creation) is audited from null. Self-loops write no history.
+  const moves = Object.values(ORDER_TABLE).flatMap((rows) => rows.filter((r) => r.to && r.to !== SAME));
+  const legalEdge = new Set(moves.flatMap((r) => r.from.map((f) => `${f === NONE ? 'null' : f}->${r.to}`)));
 
   const orders = await sql<{
     id: string;

@@ -4,7 +4,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { applyMiddleware } from 'graphql-middleware';
-import type Stripe from 'stripe';
 import { buildContext, type Context } from './context';
 import type { Orm } from './db/orm';
 import type { DomainDeps } from './domain/deps';
@@ -17,7 +16,7 @@ import { operationMetrics } from './http/operation-metrics';
 import { requestId, requestIdOf } from './http/request-id';
 import { requestLog } from './http/request-log';
 import { responseSizeGuard } from './http/response-size';
-import { stripeWebhookRouter } from './http/stripe-webhook';
+import { paymentWebhookRouter } from './http/payment-webhook';
 import type { AegisMetrics } from './metrics/registry';
 import { migrationsList } from './migrations';
 import { permissions } from './permissions';
@@ -26,8 +25,6 @@ import { buildGraphQLSchema } from './schema/build';
 export interface AppOptions {
   orm: Orm;
   deps: DomainDeps;
-  stripe: Stripe;
-  webhookSecret: string;
   production: boolean;
   trustProxy?: string;
   metrics: AegisMetrics;
@@ -98,7 +95,7 @@ export async function createApp(opts: AppOptions) {
     }
   });
   app.get('/metrics', metricsEndpoint(metrics, opts.metricsToken));
-  app.use(stripeWebhookRouter(orm, deps, opts.stripe, opts.webhookSecret, metrics));
+  app.use(paymentWebhookRouter(orm, deps, metrics));
   app.use(
     '/graphql',
     routeName('/graphql'),

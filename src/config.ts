@@ -32,6 +32,8 @@ export interface Config {
      */
     sandbox: { port: number } | null;
   };
+  /** The registered payment provider new attempts go to (PAYMENT_PROVIDER, default stripe). */
+  paymentProvider: string;
   openai: { apiKey: string; baseUrl?: string; model: string; timeoutMs: number };
   alertWebhookUrl?: string;
   /** At most `max` alerts of one kind per `windowMs`; the rest are counted and reported with the next one. */
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publishableKey: env.STRIPE_PUBLISHABLE_KEY || (sandbox ? 'pk_test_aegis_sandbox' : undefined),
       sandbox: sandbox ? { port: nonNegativeInt('STRIPE_SANDBOX_PORT', 0, env) } : null,
     },
+    paymentProvider: env.PAYMENT_PROVIDER || 'stripe',
     openai: {
       apiKey: env.OPENAI_API_KEY || 'sk-aegis-local',
       baseUrl: env.OPENAI_BASE_URL || undefined,

@@ -7,6 +7,8 @@ export interface RequestLogContext {
   /** `admin:<id>`, `visitor`, `anonymous`, `gateway`: never an email. */
   actor: string;
   siteId?: string;
+  /** The payment provider whose webhook this is. */
+  provider?: string;
 }
 
 const CONTEXT = Symbol('request log context');

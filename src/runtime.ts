@@ -7,14 +7,18 @@ import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { systemClock, type Clock } from './domain/clock';
 import type { DomainDeps, Faults } from './domain/deps';
-import { reportMetrics } from './domain/metrics';
 import { LOGIN_LIMITS } from './domain/identity/login-limits';
 import { RateLimiter } from './domain/identity/rate-limiter';
 import { TokenService } from './domain/identity/tokens';
-import { validateTransitions } from './domain/order/transitions';
+import { validateAttemptProcess } from './domain/order/attempt-process';
+import { validateOrderProcess } from './domain/order/process';
+import { validateSuggestionProcess } from './domain/content/suggestion-process';
 import { OpenAIAdvisor } from './integrations/ai/openai-advisor';
 import { startStripeSandbox } from './integrations/stripe/sandbox';
-import { StripeGateway, stripeClient } from './integrations/stripe/stripe-gateway';
+import { paymentProviders } from './integrations/payment-providers';
+import { stripeProvider } from './integrations/stripe/provider';
+import { stripeClient } from './integrations/stripe/stripe-gateway';
+import type { PaymentProvider } from './domain/order/ports';
 import { startJobs, type Jobs } from './jobs/expiry-job';
 import { logger } from './logger';
 import { MeteredAdvisor } from './metrics/advisor';
@@ -66,6 +70,8 @@ export interface StartOptions {
   /** 0 picks a free port. */
   port?: number;
   onQuery?: (sql: string) => void;
+  /** Payment providers beside the built-in ones (tests register one to prove a provider is an adapter and a line). */
+  paymentProviders?: PaymentProvider[];
 }
 
 /** Opens the database (migrating it), bootstraps the super admin and serves the API. */
@@ -77,7 +83,9 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     startup[name] = Math.round(performance.now() - last);
     last = performance.now();
   };
-  validateTransitions();
+  validateOrderProcess();
+  validateAttemptProcess();
+  validateSuggestionProcess();
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     appPassword: config.databaseAppPassword,
@@ -103,7 +111,6 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
   const stripe = stripeClient({ secretKey: config.stripe.secretKey, apiBase });
   const clock = opts.clock ?? systemClock;
   const metrics = new AegisMetrics();
-  reportMetrics(db.orm.em, metrics);
   const alerts = createNotifier({
     webhookUrl: config.alertWebhookUrl,
     limit: config.alertRateLimit,
@@ -113,13 +120,17 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
   });
   const deps: DomainDeps = {
     clock,
-    // Outside production a configured API base is a Stripe-compatible test server: clients may confirm there too.
-    gateway: new MeteredGateway(
-      new StripeGateway(stripe, {
-        publishableKey: config.stripe.publishableKey ?? null,
-        sandboxUrl: config.production ? null : (apiBase ?? null),
-      }),
-      metrics,
+    payments: paymentProviders(
+      [
+        // Outside production a configured API base is a Stripe-compatible test server: clients may confirm there too.
+        stripeProvider(stripe, config.stripe.webhookSecret, {
+          publishableKey: config.stripe.publishableKey ?? null,
+          sandboxUrl: config.production ? null : (apiBase ?? null),
+        }),
+        ...(opts.paymentProviders ?? []),
+      ],
+      config.paymentProvider,
+      (gateway) => new MeteredGateway(gateway, metrics),
     ),
     advisor: new MeteredAdvisor(new OpenAIAdvisor(config.openai), metrics),
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
@@ -128,6 +139,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     log: logger,
     alerts,
     faults: opts.faults ?? {},
+    metrics,
   };
   let jobs: Jobs | undefined;
   try {
@@ -145,8 +157,6 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     const { app, apollo, drain } = await createApp({
       orm: db.orm,
       deps,
-      stripe,
-      webhookSecret: config.stripe.webhookSecret,
       production: config.production,
       trustProxy: config.trustProxy,
       metrics,

@@ -4,7 +4,7 @@ import type { Role } from '../entities';
 export type Actor =
   | { kind: 'visitor'; cartTokenHash: string }
   | { kind: 'admin'; adminId: string; email: string; role: Role; siteIds: string[] }
-  | { kind: 'gateway' }
+  | { kind: 'gateway'; provider: string }
   | { kind: 'scheduler' }
   | { kind: 'ai' }
   | { kind: 'system'; name: string };
@@ -20,7 +20,7 @@ export function actorName(actor: Actor): string {
     case 'admin':
       return `admin:${actor.email}`;
     case 'gateway':
-      return 'gateway:stripe';
+      return `gateway:${actor.provider}`;
     case 'scheduler':
       return 'system:scheduler';
     case 'ai':

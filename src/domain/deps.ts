@@ -1,8 +1,9 @@
 import type { Alerts } from '../alerts/notifier';
 import type { Logger } from '../logger';
-import type { ContentAdvisor } from '../integrations/ai/advisor';
-import type { PaymentGateway } from '../integrations/stripe/gateway';
 import type { Clock } from './clock';
+import type { ContentAdvisor } from '../integrations/ai/advisor';
+import type { DomainMetrics } from './metrics';
+import type { PaymentProviders } from './order/ports';
 import type { TokenService } from './identity/tokens';
 import type { RateLimiter } from './identity/rate-limiter';
 
@@ -14,10 +15,11 @@ export interface Faults {
   beforeExpire?: (orderId: string) => void;
 }
 
-/** What domain commands are given: time, the gateway port, identity services, the log and the alerts. */
+/** What domain commands are given: time, the payment ports, identity services, the log and the alerts. */
 export interface DomainDeps {
   clock: Clock;
-  gateway: PaymentGateway;
+  /** The payment providers: `current` takes new attempts; a recorded attempt goes back to its own. */
+  payments: PaymentProviders;
   /** The AI Advisory Service's model provider. */
   advisor: ContentAdvisor;
   tokens: TokenService;
@@ -28,4 +30,6 @@ export interface DomainDeps {
   /** The pluggable notifier: every failure an operator must hear about. */
   alerts: Alerts;
   faults: Faults;
+  /** Counts the order moves; none in unit tests and scripts. */
+  metrics?: DomainMetrics;
 }

@@ -1,11 +1,10 @@
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from './ids';
+import { SuggestionStatus } from './states';
 
 export const CONTENT_SOURCES = ['MANUAL', 'AI_SUGGESTION'] as const;
 export type ContentSourceName = (typeof CONTENT_SOURCES)[number];
-export const SUGGESTION_STATUSES = ['PENDING_REVIEW', 'APPROVED', 'REJECTED'] as const;
-export type SuggestionStatusName = (typeof SUGGESTION_STATUSES)[number];
 
 /** Canonical content of a site. Its body lives in versions; currentVersion moves only in src/domain/content. */
 @Entity({ tableName: 'content_items' })
@@ -66,7 +65,8 @@ export class Suggestion {
   @PrimaryKey({ type: 'uuid' }) id: string = uuidv7();
   @Property({ type: 'uuid' }) siteId: string;
   @Property({ type: 'uuid' }) contentItemId: string;
-  @Enum({ items: () => [...SUGGESTION_STATUSES] }) status: SuggestionStatusName = 'PENDING_REVIEW';
+  /** No default: a new suggestion has none until its `request` move (moveSuggestion, the only writer) gives it one. */
+  @Enum({ items: () => SuggestionStatus }) status!: SuggestionStatus;
   @Property({ type: 'text' }) instruction: string;
   @Property({ type: 'text' }) body: string;
   @Property({ type: 'integer' }) baseVersion: number;

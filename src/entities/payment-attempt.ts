@@ -9,6 +9,8 @@ export class PaymentAttempt {
   @PrimaryKey({ type: 'uuid' }) id: string = uuidv7();
   @Property({ type: 'uuid' }) siteId: string;
   @Property({ type: 'uuid' }) orderId: string;
+  /** The payment provider holding the intent (its registered name). */
+  @Property({ type: 'text' }) provider: string;
   @Property({ type: 'text' }) idempotencyKey: string;
   @Enum({ items: () => PaymentAttemptStatus })
   status: PaymentAttemptStatus = PaymentAttemptStatus.PENDING;
@@ -21,7 +23,8 @@ export class PaymentAttempt {
   @Property({ type: 'boolean' }) refunded = false;
   @Property({ type: 'timestamptz' }) createdAt: Date;
 
-  constructor(siteId: string, orderId: string, amountMinor: number, currency: string, now: Date) {
+  constructor(siteId: string, orderId: string, provider: string, amountMinor: number, currency: string, now: Date) {
+    this.provider = provider;
     this.siteId = siteId;
     this.orderId = orderId;
     this.amountMinor = amountMinor;

@@ -1,4 +1,4 @@
-/** State enums shared by entities, the domain and the schema. The transitions live in src/domain/order/transitions.ts. */
+/** State enums shared by entities, the domain and the schema. Their moves: src/domain/order/process.ts, attempt-process.ts, content/suggestion-process.ts. */
 export enum OrderState {
   DRAFT = 'DRAFT',
   PENDING_PAYMENT = 'PENDING_PAYMENT',
@@ -14,6 +14,13 @@ export enum PaymentAttemptStatus {
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
   CANCELED = 'CANCELED',
+}
+
+/** The moves between them live in src/domain/content/suggestion-process.ts. */
+export enum SuggestionStatus {
+  PENDING_REVIEW = 'PENDING_REVIEW',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
 }
 
 export enum Role {

@@ -2,12 +2,12 @@ import type { RequestHandler } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AegisMetrics } from '../metrics/registry';
 
-/** Times every answer by the route that matched: Express's route path, the name a mount gave, else `unmatched`. */
+/** Times every answer by its route: the name a handler gave (a mount, a provider's webhook), Express's route path, else `unmatched`. */
 export function httpMetrics(metrics: AegisMetrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     res.once('finish', () => {
-      const route: string = req.route?.path ?? res.locals.route ?? 'unmatched';
+      const route: string = res.locals.route ?? req.route?.path ?? 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: res.statusCode }, (performance.now() - started) / 1000);
     });
     next();

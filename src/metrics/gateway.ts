@@ -1,4 +1,4 @@
-import type { CreateIntentRequest, PaymentGateway, PaymentIntentRef, RefundRequest } from '../integrations/stripe/gateway';
+import type { CreateIntentRequest, PaymentGateway, PaymentIntentRef, RefundRequest } from '../domain/order/ports';
 import type { AegisMetrics, GatewayOperation } from './registry';
 
 /** The gateway port, counted and timed around any adapter, so the adapter itself knows nothing of metrics. */
@@ -7,6 +7,10 @@ export class MeteredGateway implements PaymentGateway {
     private readonly inner: PaymentGateway,
     private readonly metrics: AegisMetrics,
   ) {}
+
+  get provider() {
+    return this.inner.provider;
+  }
 
   get client() {
     return this.inner.client;

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { DomainMetrics } from '../domain/metrics';
-import type { OrderEvent } from '../domain/order/transitions';
+import type { OrderEvent } from '../domain/order/process';
 import type { OrderState } from '../entities';
 
 /** What became of one delivery to POST /webhooks/stripe (`applied`: it moved an order, to CONFIRMED or PAYMENT_FAILED). */

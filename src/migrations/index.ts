@@ -5,6 +5,7 @@ import { Migration20261127030000_readiness } from './Migration20261127030000_rea
 import { Migration20261201000000_admin_token_version } from './Migration20261201000000_admin_token_version';
 import { Migration20261201010000_draft_expiry } from './Migration20261201010000_draft_expiry';
 import { Migration20261201020000_request_role } from './Migration20261201020000_request_role';
+import { Migration20261202000000_attempt_provider } from './Migration20261202000000_attempt_provider';
 
 /** Every committed migration, in order. Listed explicitly so the compiled build needs no file globbing. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261201000000_admin_token_version', class: Migration20261201000000_admin_token_version },
   { name: 'Migration20261201010000_draft_expiry', class: Migration20261201010000_draft_expiry },
   { name: 'Migration20261201020000_request_role', class: Migration20261201020000_request_role },
+  { name: 'Migration20261202000000_attempt_provider', class: Migration20261202000000_attempt_provider },
 ];

@@ -43,7 +43,7 @@ const toSuggestion = (s: E.Suggestion): Suggestion => ({
   id: s.id,
   siteId: s.siteId,
   contentItemId: s.contentItemId,
-  status: SuggestionStatus[s.status],
+  status: s.status,
   instruction: s.instruction,
   body: s.body,
   baseVersion: s.baseVersion,

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { resumableSession } from '../domain/order/queries';
 import { pageSize } from '../domain/pagination';
 import { OrderState } from '../entities/states';
 import { Order, OrderEvent, OrderLine, PaymentAttempt, PaymentSession } from '../schema/types';
@@ -45,12 +46,7 @@ export class OrderFieldsResolver {
     description: "The current attempt's session while PENDING_PAYMENT, so a lost checkout response can be recovered.",
   })
   async paymentSession(@Root() order: Order, @Ctx() ctx: Context): Promise<PaymentSession | null> {
-    if (order.state !== OrderState.PENDING_PAYMENT) return null;
-    const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
-    const current = attempts[attempts.length - 1];
-    return current?.intentId && current.clientSecret
-      ? { id: current.intentId, clientSecret: current.clientSecret, ...ctx.deps.gateway.client }
-      : null;
+    return resumableSession(ctx.deps, order.state, () => ctx.orderDetail(order.siteId, 'attempts', order.id));
   }
 
   @FieldResolver(() => Boolean, { description: 'True when any attempt of this order needs a refund.' })

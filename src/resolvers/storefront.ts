@@ -79,14 +79,14 @@ export class StorefrontResolver {
     @Arg('input', () => CheckoutDetailsInput) input: CheckoutDetailsInput,
     @Ctx() ctx: Context,
   ): Promise<OrderPayload> {
-    return payload('order', await setCheckoutDetails(ctx.em, ctx.deps, visitorOf(ctx), siteId, input), toOrder);
+    return payload('order', await setCheckoutDetails(ctx.em, ctx.deps, visitorOf(ctx), { siteId, ...input }), toOrder);
   }
 
   @Mutation(() => CheckoutPayload, {
     description: 'DRAFT -> PENDING_PAYMENT. Called again while PENDING_PAYMENT it returns the same session and creates no new payment.',
   })
   async checkout(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<CheckoutPayload> {
-    return toCheckoutPayload(await checkout(ctx.em, ctx.deps, visitorOf(ctx), siteId));
+    return toCheckoutPayload(await checkout(ctx.em, ctx.deps, visitorOf(ctx), { siteId }));
   }
 
   @Mutation(() => CheckoutPayload, {

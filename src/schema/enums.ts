@@ -1,12 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../domain/errors';
-import { OrderState, PaymentAttemptStatus, Role } from '../entities/states';
-
-export enum SuggestionStatus {
-  PENDING_REVIEW = 'PENDING_REVIEW',
-  APPROVED = 'APPROVED',
-  REJECTED = 'REJECTED',
-}
+import { OrderState, PaymentAttemptStatus, Role, SuggestionStatus } from '../entities/states';
 
 export enum ContentSource {
   MANUAL = 'MANUAL',
@@ -20,4 +14,4 @@ registerEnumType(ErrorCode, { name: 'ErrorCode' });
 registerEnumType(SuggestionStatus, { name: 'SuggestionStatus' });
 registerEnumType(ContentSource, { name: 'ContentSource' });
 
-export { ErrorCode, OrderState, PaymentAttemptStatus, Role };
+export { ErrorCode, OrderState, PaymentAttemptStatus, Role, SuggestionStatus };

@@ -29,11 +29,20 @@ const cruise = (cwd: string, config: string): Violation[] =>
     ).toString(),
   ).summary.violations;
 
-describe('order state', () => {
-  it('is assigned only in src/domain/order/machine.ts', () => {
-    // A statement `x.state = ...` (SQL comparisons like `o.state = ?` sit inside strings, not at a line's start).
-    const assigns = source.filter(({ text }) => /^\s*[\w.]+\.state\s*=[^=]/m.test(text)).map(({ file }) => file);
-    expect(assigns).toEqual(['src/domain/order/machine.ts']);
+describe('order state and the other machines', () => {
+  it('is assigned only by the runners: Order.state and PaymentAttempt.status by the order runner, Suggestion.status by its own', () => {
+    // A statement `x.state = ...` or `x.status = ...` (SQL comparisons like `o.state = ?` sit inside strings, not at a line's start).
+    const assigns = source
+      .filter(({ file }) => !file.startsWith('src/integrations/stripe/sandbox/'))
+      .filter(({ text }) => /^\s*[\w.]+\.(state|status)\s*=[^=]/m.test(text))
+      .map(({ file }) => file)
+      .sort();
+    expect(assigns).toEqual(['src/domain/content/suggestion-runner.ts', 'src/domain/order/runner/moves.ts']);
+  });
+
+  it('names no payment provider in src/domain: it speaks through its ports', () => {
+    const named = source.filter(({ file, text }) => file.startsWith('src/domain/') && /stripe/i.test(text)).map(({ file }) => file);
+    expect(named).toEqual([]);
   });
 
   it('is never written by raw SQL outside the migrations', () => {
@@ -64,8 +73,10 @@ describe('the layer rules (.dependency-cruiser.js, also run by `npm run lint:dep
     const found = cruise(path.join(ROOT, 'test', 'fixtures', 'layer-violations'), path.join(ROOT, '.dependency-cruiser.js'));
     expect(found.map((v) => `${v.rule.name}: ${v.from} -> ${v.to.replace(/^.*node_modules\//, 'node_modules/')}`).sort()).toEqual([
       'ai-cannot-reach-order-state: src/integrations/ai/advisor.ts -> src/domain/order/machine.ts',
+      'domain-knows-no-provider: src/domain/order/pay.ts -> src/integrations/stripe/client.ts',
       'entities-import-only-states-and-ids: src/entities/order.ts -> src/domain/rule.ts',
       'integrations-stay-outside: src/integrations/helper.ts -> src/domain/order/machine.ts',
+      'ports-stand-alone: src/domain/order/ports.ts -> src/domain/order/machine.ts',
       'resolvers-call-domain-only: src/resolvers/writes.ts -> node_modules/@mikro-orm/core/index.mjs',
       'resolvers-call-domain-only: src/resolvers/writes.ts -> src/entities/order.ts',
     ]);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { systemClock, type Clock } from '../../src/domain/clock';
 import type { Faults } from '../../src/domain/deps';
+import type { PaymentProvider } from '../../src/domain/order/ports';
 import { signedWebhook, startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
 import { startAegis, type Aegis } from '../../src/runtime';
 import { AdminLoginDocument } from '../../clients/generated/graphql';
@@ -118,6 +119,8 @@ export interface TestAegisOptions {
   env?: NodeJS.ProcessEnv;
   /** The sandbox delivers the events of its API calls (confirm, refund, cancel) to the server's webhook route, as Stripe would. */
   deliverWebhooks?: boolean;
+  /** Payment providers registered beside Stripe (test/api/payment-provider.test.ts). */
+  paymentProviders?: PaymentProvider[];
 }
 
 export async function startTestAegis(opts: TestAegisOptions = {}): Promise<TestAegis> {
@@ -146,6 +149,7 @@ export async function startTestAegis(opts: TestAegisOptions = {}): Promise<TestA
     clock: opts.clock,
     faults: opts.faults,
     onQuery: opts.onQuery,
+    paymentProviders: opts.paymentProviders,
   });
   if (opts.deliverWebhooks) stripe.setWebhook(`${aegis.url}/webhooks/stripe`, WEBHOOK_SECRET);
   let superToken: { token: string; at: number } | undefined;

@@ -7,6 +7,7 @@ import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { inSite, readInSite } from '../tx';
 import { Validator } from '../validation';
+import { moveSuggestion } from './suggestion-runner';
 import { bodyOf } from './validation';
 
 export const AI_DISABLED_MESSAGE = 'Advisory disabled for this site';
@@ -82,6 +83,8 @@ export async function adviseOn(em: EntityManager, deps: DomainDeps, requestedBy:
       model: advice.model,
       createdAt: now,
     });
+    const moved = moveSuggestion(suggestion, 'request', {}, requestedBy);
+    if (!moved.ok) return moved;
     tx.persist(suggestion);
     audit(tx, { kind: 'ai' }, now, {
       siteId,

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ContentItem, ContentVersion, Suggestion, type SuggestionStatusName } from '../../entities';
+import { ContentItem, ContentVersion, Suggestion, type SuggestionStatus } from '../../entities';
 import { afterCursor } from '../pagination';
 import { selectEntities } from '../sql';
 import { isUuid, readInSite } from '../tx';
@@ -83,7 +83,7 @@ export async function listVersions(
 export async function listSuggestions(
   em: EntityManager,
   siteId: string,
-  filter: { contentItemId?: string | null; status?: SuggestionStatusName | null },
+  filter: { contentItemId?: string | null; status?: SuggestionStatus | null },
   page: ContentPage = {},
 ): Promise<Suggestion[]> {
   if ((filter.contentItemId && !isUuid(filter.contentItemId)) || (page.after && !isUuid(page.after))) return [];

@@ -3,7 +3,10 @@ import { AuditEntry, Order, OrderLine, PaymentAttempt, Product, type OrderState 
 import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
 import { selectEntities, selectEntity } from '../sql';
 import { isUuid, readInSite } from '../tx';
+import type { DomainDeps } from '../deps';
+import { SAME } from '../machine';
 import type { VisitorActor } from './cart';
+import { movesOf } from './process';
 
 export const getCart = (em: EntityManager, visitor: VisitorActor, siteId: string) =>
   readInSite(em, siteId, (tx) =>
@@ -125,4 +128,23 @@ export async function loadOrderDetails(
     }
   });
   return details;
+}
+
+/**
+ * The current attempt's payment session while checking out again would return it (the table's checkout
+ * self-loop), so a client that lost its checkout answer can recover it. Null in every other state, where the
+ * attempts are not even read.
+ */
+export async function resumableSession(
+  deps: DomainDeps,
+  state: OrderState,
+  attempts: () => Promise<readonly PaymentAttempt[]>,
+): Promise<{ id: string; clientSecret: string; publishableKey: string | null; sandboxUrl: string | null } | null> {
+  if (!movesOf('checkout').some((row) => row.to === SAME && row.from.includes(state))) return null;
+  const all = await attempts();
+  const current = all[all.length - 1];
+  const gateway = current && deps.payments.gateway(current.provider);
+  return gateway && current.intentId && current.clientSecret
+    ? { id: current.intentId, clientSecret: current.clientSecret, ...gateway.client }
+    : null;
 }

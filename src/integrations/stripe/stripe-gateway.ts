@@ -2,11 +2,18 @@ import Stripe from 'stripe';
 import {
   GatewayError,
   type CreateIntentRequest,
+  type IntentOwner,
   type PaymentClientConfig,
   type PaymentGateway,
   type PaymentIntentRef,
   type RefundRequest,
-} from './gateway';
+} from '../../domain/order/ports';
+
+/** The registered name of this provider: recorded on attempts, and the tail of its webhook route. */
+export const STRIPE = 'stripe';
+
+/** Stripe's metadata keys for the intent's owner, read back by the webhook translation (./webhook.ts). */
+export const toStripeMetadata = (owner: IntentOwner) => ({ site_id: owner.siteId, order_id: owner.orderId, attempt_id: owner.attemptId });
 
 export interface StripeSettings {
   secretKey: string;
@@ -39,6 +46,8 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 /** The Integration Orchestrator's Stripe adapter, on the official SDK. */
 export class StripeGateway implements PaymentGateway {
+  readonly provider = STRIPE;
+
   constructor(
     private readonly stripe: Stripe,
     readonly client: PaymentClientConfig,
@@ -52,7 +61,7 @@ export class StripeGateway implements PaymentGateway {
           currency: req.currency.toLowerCase(),
           capture_method: 'automatic',
           automatic_payment_methods: { enabled: true },
-          metadata: req.metadata,
+          metadata: toStripeMetadata(req.metadata),
         },
         { idempotencyKey: req.idempotencyKey },
       ),
@@ -68,7 +77,11 @@ export class StripeGateway implements PaymentGateway {
   async refund(req: RefundRequest): Promise<{ id: string }> {
     const refund = await call('Refunding the payment', () =>
       this.stripe.refunds.create(
-        { payment_intent: req.intentId, ...(req.amountMinor !== undefined && { amount: req.amountMinor }), metadata: req.metadata },
+        {
+          payment_intent: req.intentId,
+          ...(req.amountMinor !== undefined && { amount: req.amountMinor }),
+          metadata: toStripeMetadata(req.metadata),
+        },
         { idempotencyKey: req.idempotencyKey },
       ),
     );

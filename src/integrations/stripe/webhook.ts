@@ -1,21 +1,33 @@
 import type Stripe from 'stripe';
-import type { IntentFacts, PaymentEvent } from './gateway';
+import {
+  MalformedEventError,
+  WebhookSignatureError,
+  type IntentFacts,
+  type PaymentEvent,
+  type PaymentWebhooks,
+} from '../../domain/order/ports';
+import { STRIPE } from './stripe-gateway';
 
-export class SignatureError extends Error {}
+/** Stripe's half of webhook translation: verifies the signature (tolerance 300 s) before anything of the body is read, then types the event. */
+export class StripeWebhooks implements PaymentWebhooks {
+  readonly provider = STRIPE;
 
-/** Signed, but without the fields Aegis reads: answered 400, nothing written (never a fault the gateway retries). */
-export class MalformedEventError extends Error {}
+  constructor(
+    private readonly stripe: Stripe,
+    private readonly secret: string,
+  ) {}
 
-/** Verifies the signature (tolerance 300 s) before anything of the body is read; then types the event. */
-export function verifyStripeEvent(stripe: Stripe, rawBody: Buffer, signature: string | undefined, secret: string): PaymentEvent {
-  if (!signature) throw new SignatureError('missing Stripe-Signature header');
-  let event: Stripe.Event;
-  try {
-    event = stripe.webhooks.constructEvent(rawBody, signature, secret, 300);
-  } catch (err) {
-    throw new SignatureError((err as Error).message);
+  verify(rawBody: Buffer, header: (name: string) => string | undefined): PaymentEvent {
+    const signature = header('stripe-signature');
+    if (!signature) throw new WebhookSignatureError('missing Stripe-Signature header');
+    let event: Stripe.Event;
+    try {
+      event = this.stripe.webhooks.constructEvent(rawBody, signature, this.secret, 300);
+    } catch (err) {
+      throw new WebhookSignatureError((err as Error).message);
+    }
+    return toPaymentEvent(event);
   }
-  return toPaymentEvent(event);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -54,11 +66,12 @@ function toPaymentEvent(event: unknown): PaymentEvent {
   const object = isObject(event.data) ? event.data.object : undefined;
   switch (event.type) {
     case 'payment_intent.succeeded':
-      return { kind: 'payment_succeeded', eventId: event.id, type: event.type, intent: facts(object) };
+      return { kind: 'payment_succeeded', provider: STRIPE, eventId: event.id, type: event.type, intent: facts(object) };
     case 'payment_intent.payment_failed': {
       const intent = facts(object);
       return {
         kind: 'payment_failed',
+        provider: STRIPE,
         eventId: event.id,
         type: event.type,
         intent,
@@ -66,6 +79,6 @@ function toPaymentEvent(event: unknown): PaymentEvent {
       };
     }
     default:
-      return { kind: 'unhandled', eventId: event.id, type: event.type };
+      return { kind: 'unhandled', provider: STRIPE, eventId: event.id, type: event.type };
   }
 }

@@ -7,7 +7,8 @@ import { notFound, ok, type Result } from '../../errors';
 import { inSite, isUuid } from '../../tx';
 import { Validator } from '../../validation';
 import { CONTENT_LIMITS } from '../validation';
-import { pendingSuggestion } from '../pending-suggestion';
+import { lockedSuggestion } from '../locked-suggestion';
+import { moveSuggestion } from '../suggestion-runner';
 
 /** An admin declines a suggestion; the reason is kept on it (once) and in the audit log. Content is untouched. */
 export function rejectSuggestion(
@@ -23,11 +24,12 @@ export function rejectSuggestion(
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
   if (!isUuid(suggestionId)) return Promise.resolve(notFound('Suggestion', ['suggestionId']));
   return inSite(em, siteId, async (tx) => {
-    const pending = await pendingSuggestion(tx, suggestionId);
-    if (!pending.ok) return pending;
-    const suggestion = pending.value;
+    const locked = await lockedSuggestion(tx, suggestionId);
+    if (!locked.ok) return locked;
+    const suggestion = locked.value;
+    const moved = moveSuggestion(suggestion, 'reject', { reason }, actor);
+    if (!moved.ok) return moved;
     const now = deps.clock.now();
-    suggestion.status = 'REJECTED';
     suggestion.decidedAt = now;
     suggestion.decidedBy = actorName(actor);
     suggestion.rejectionReason = reason;

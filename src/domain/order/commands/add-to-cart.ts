@@ -1,16 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { Product, type Order } from '../../../entities';
+import type { Order } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
-import { selectEntity } from '../../sql';
-import { inSite, isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { boundedTotal, lockEditableCart, MAX_CART_LINES, type VisitorActor } from '../cart';
+import { boundedTotal, editCart, MAX_CART_LINES, type VisitorActor } from '../cart';
+import { productOfSite } from '../repository';
 
 /** DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line. */
-export function addToCart(
+export async function addToCart(
   em: EntityManager,
   deps: DomainDeps,
   visitor: VisitorActor,
@@ -18,14 +17,9 @@ export function addToCart(
 ): Promise<Result<Order>> {
   const v = new Validator();
   v.int(['quantity'], input.quantity, LIMITS.addQuantity.min, LIMITS.addQuantity.max);
-  if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
-  return inSite(em, input.siteId, async (tx) => {
-    const cart = await lockEditableCart(tx, visitor);
-    if (!cart.ok) return cart;
-    const order = cart.value;
-    const product = isUuid(input.productId)
-      ? await selectEntity(tx, Product, `select * from products where id = ? and site_id = ?`, [input.productId, order.siteId])
-      : null;
+  if (!v.ok) return { ok: false, errors: v.errors };
+  return editCart(em, deps, visitor, input.siteId, async (tx, order, facts) => {
+    const product = await productOfSite(tx, order.siteId, input.productId);
     if (!product) return notFound('Product', ['productId']);
     // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
     if (order.lineCount >= MAX_CART_LINES) {
@@ -52,7 +46,7 @@ export function addToCart(
 
     if (line.inserted) order.lineCount += 1;
     order.totalMinor = total.value;
-    order.updatedAt = deps.clock.now();
+    order.updatedAt = facts.now;
     audit(tx, visitor, order.updatedAt, {
       siteId: order.siteId,
       action: 'order.addToCart',

@@ -1,42 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrderState, PaymentAttempt, PaymentAttemptStatus, PaymentFailureKind, type Order } from '../../../entities';
 import type { Alert } from '../../../alerts/notifier';
-import type { IntentFacts, PaymentEvent } from '../../../integrations/stripe/gateway';
+import type { Order, PaymentAttempt } from '../../../entities';
 import type { Actor } from '../../actor';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, ok, refuse } from '../../errors';
-import { selectEntity } from '../../sql';
 import { inSite, isUuid, onPlatform } from '../../tx';
-import { lockOrder } from '../cart';
-import { applyTransition } from '../machine';
-import { recordFailure } from '../payment-failures';
+import type { OrderFacts } from '../facts';
+import { intentOfThisSite, MISPLACED } from '../guards';
+import type { PaymentEvent } from '../ports';
 import { siteOfIntent } from '../queries';
-
-const GATEWAY: Actor = { kind: 'gateway' };
-const RECOVERY_WINDOW_MS = 24 * 3600 * 1000;
+import { attemptOfIntent, currentAttempt, lockOrder, recordInInbox } from '../repository';
+import { applyOrderMove, decideOrder, moveAttempt, type Move } from '../runner/moves';
+import { recordDecline, RECORDS } from '../runner/records';
+import { reportMoves } from '../runner/run';
 
 export type PaymentEventOutcome = 'duplicate' | 'confirmed' | 'failed' | 'unmatched' | 'unhandled';
 
-/** Adds the event to the inbox; false when its id is there already (a redelivery). */
-async function recordInInbox(tx: EntityManager, event: PaymentEvent, siteId: string | null, now: Date): Promise<boolean> {
-  const rows = await tx.execute<{ id: string }[]>(
-    `insert into webhook_events (id, provider, type, site_id, received_at) values (?, 'stripe', ?, ?, ?) on conflict (id) do nothing returning id`,
-    [event.eventId, event.type, siteId, now],
-  );
-  return rows.length === 1;
-}
-
-/** The attempt the intent belongs to: by recorded intent id, else (intent never recorded) by its metadata. */
-async function findAttempt(tx: EntityManager, intent: IntentFacts): Promise<PaymentAttempt | null> {
-  const byIntent = await selectEntity(tx, PaymentAttempt, `select * from payment_attempts where intent_id = ?`, [intent.id]);
-  if (byIntent) return byIntent;
-  if (!intent.attemptId || !isUuid(intent.attemptId) || !intent.orderId || !isUuid(intent.orderId)) return null;
-  return selectEntity(tx, PaymentAttempt, `select * from payment_attempts where id = ? and order_id = ? and intent_id is null`, [
-    intent.attemptId,
-    intent.orderId,
-  ]);
-}
+type IntentEvent = Exclude<PaymentEvent, { kind: 'unhandled' }>;
 
 // Sites are never deleted: once seen, a site id stays known for the life of the process (one round trip less per event).
 const knownSites = new Set<string>();
@@ -49,30 +30,29 @@ async function isKnownSite(em: EntityManager, siteId: string): Promise<boolean> 
 }
 
 /**
- * The Commerce Engine's side of a verified gateway event, in ONE transaction: the inbox row and the
- * transition it causes (PENDING_PAYMENT -> PAYMENT_AUTHORIZED -> CONFIRMED, or -> PAYMENT_FAILED). An event
- * that matches no transition changes no order state and is audited; money taken for an order that cannot be
- * confirmed flags its attempt needsRefund.
+ * The Commerce Engine's side of a verified provider event, in ONE transaction: the inbox row and the move it
+ * causes (the table's paymentAuthorized -> confirm, or paymentFailed). An event the table refuses changes no order
+ * state and is audited; money taken for an order that cannot be confirmed flags its attempt needsRefund.
  *
  * The site the metadata names holds the intent, unless the metadata lies (or the intent is not ours): then the
  * intent id, unique across sites, finds the site that does hold it, and the event is unmatched there. A site that
  * does not hold the intent records nothing of it; an intent no site holds is audited on the platform.
  */
 export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
-  const now = deps.clock.now();
-  if (event.kind === 'unhandled') return onPlatformOnly(em, deps, event, now);
+  if (event.kind === 'unhandled') return onPlatformOnly(em, deps, event);
   const claimed = event.intent.siteId && (await isKnownSite(em, event.intent.siteId)) ? event.intent.siteId : null;
-  const inClaimed = claimed ? await applyInSite(em, deps, event, claimed, now) : null;
+  const inClaimed = claimed ? await applyInSite(em, deps, event, claimed) : null;
   if (inClaimed) return inClaimed;
   const owner = await siteOfIntent(em, event.intent.id, claimed);
-  const inOwner = owner ? await applyInSite(em, deps, event, owner, now) : null;
-  return inOwner ?? onPlatformOnly(em, deps, event, now);
+  const inOwner = owner ? await applyInSite(em, deps, event, owner) : null;
+  return inOwner ?? onPlatformOnly(em, deps, event);
 }
 
-type IntentEvent = Exclude<PaymentEvent, { kind: 'unhandled' }>;
+const gatewayOf = (event: PaymentEvent): Actor => ({ kind: 'gateway', provider: event.provider });
 
 /** An unhandled type, or an intent no site holds: the inbox row (site unknown) and, for an intent, its audit entry. */
-async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: PaymentEvent, now: Date): Promise<PaymentEventOutcome> {
+async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
+  const now = deps.clock.now();
   const result = await onPlatform(em, async (tx) => {
     if (!(await recordInInbox(tx, event, null, now))) return ok<PaymentEventOutcome>('duplicate');
     deps.faults.afterInboxRecorded?.(event.eventId);
@@ -82,7 +62,7 @@ async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: Paymen
       { metadataSiteId: event.intent.siteId, intentId: event.intent.id, eventId: event.eventId, type: event.type, reason: why },
       'payment event matches no transition',
     );
-    audit(tx, GATEWAY, now, {
+    audit(tx, gatewayOf(event), now, {
       siteId: null,
       action: 'payment.unmatched',
       entity: 'PaymentIntent',
@@ -98,88 +78,104 @@ async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: Paymen
 /** Refused inside the transaction, so that its inbox row rolls back too: the site holds no attempt for the intent. */
 const NOT_HERE = refuse(ErrorCode.NOT_FOUND, 'no attempt for this intent in this site');
 
+/** What one event did in a site's transaction: raised and counted only once it committed. */
+interface Effects {
+  alerts: Alert[];
+  moves: Move[];
+}
+
 /** The event applied in one site's transaction; null (nothing written) when the site holds no attempt for the intent. */
-async function applyInSite(
-  em: EntityManager,
-  deps: DomainDeps,
-  event: IntentEvent,
-  siteId: string,
-  now: Date,
-): Promise<PaymentEventOutcome | null> {
-  // Raised only once the transaction committed: a rolled-back delivery is redelivered and alerts then.
-  const alerts: Alert[] = [];
+async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEvent, siteId: string): Promise<PaymentEventOutcome | null> {
+  const done: Effects = { alerts: [], moves: [] };
   const result = await inSite(em, siteId, async (tx) => {
+    const now = deps.clock.now();
     if (!(await recordInInbox(tx, event, siteId, now))) return ok<PaymentEventOutcome>('duplicate');
     deps.faults.afterInboxRecorded?.(event.eventId);
-    const attempt = await findAttempt(tx, event.intent);
+    const attempt = await attemptOfIntent(tx, event.intent);
     const order = attempt ? await lockOrder(tx, attempt.orderId) : null;
     if (!attempt || !order) return NOT_HERE;
+    // Read before the attempt is changed: hydrating the same row again would overwrite the change.
+    const current = order.currentAttemptId === attempt.id ? attempt : await currentAttempt(tx, order);
     if (!attempt.intentId) attempt.intentId = event.intent.id;
-    const misplaced = event.intent.siteId !== siteId;
-    const notMatched = (why: string) => ok(unmatched(tx, deps, alerts, now, siteId, event, attempt, order, why));
-
-    const current = order.currentAttemptId === attempt.id && order.state === OrderState.PENDING_PAYMENT;
-    if (event.kind === 'payment_succeeded') {
-      if (attempt.status === PaymentAttemptStatus.SUCCEEDED) return notMatched('attempt already succeeded');
-      attempt.status = PaymentAttemptStatus.SUCCEEDED;
-      const matches = event.intent.amountMinor === attempt.amountMinor && event.intent.currency === attempt.currency;
-      if (misplaced || !current || !matches) {
-        attempt.needsRefund = true;
-        return notMatched(
-          misplaced
-            ? MISPLACED
-            : !matches
-              ? 'amount or currency does not match the attempt'
-              : `order is ${order.state} and this is not its current attempt`,
-        );
-      }
-      applyTransition(tx, order, 'paymentAuthorized', GATEWAY, now, { detail: { eventId: event.eventId, attemptId: attempt.id } });
-      applyTransition(tx, order, 'confirm', GATEWAY, now, { detail: { eventId: event.eventId, attemptId: attempt.id } });
-      return ok<PaymentEventOutcome>('confirmed');
-    }
-
-    // No money moved: a decline whose metadata is wrong changes nothing, it is only audited where the intent is.
-    if (misplaced) return notMatched(MISPLACED);
-    const failure = { siteId, orderId: order.id, attemptId: attempt.id, intentId: event.intent.id, reason: event.reason };
-    recordFailure(tx, attempt, PaymentFailureKind.PAYMENT_FAILED, event.reason, now, event.eventId);
-    alerts.push({ kind: 'payment_failed', message: `Payment declined for order ${order.id}`, fields: failure });
-    if (!current) {
-      if (attempt.status === PaymentAttemptStatus.PENDING) {
-        attempt.status = PaymentAttemptStatus.FAILED;
-        attempt.failureReason = event.reason;
-      }
-      return notMatched(`order is ${order.state} and this is not its current attempt`);
-    }
-    attempt.status = PaymentAttemptStatus.FAILED;
-    attempt.failureReason = event.reason;
-    order.failureReason = event.reason;
-    order.recoveryDeadline = new Date(now.getTime() + RECOVERY_WINDOW_MS);
-    applyTransition(tx, order, 'paymentFailed', GATEWAY, now, {
-      reason: event.reason,
-      detail: { eventId: event.eventId, attemptId: attempt.id },
-    });
-    deps.log.warn(failure, 'payment failed');
-    return ok<PaymentEventOutcome>('failed');
+    const facts: OrderFacts = {
+      now,
+      order,
+      current,
+      payment: {
+        attempt,
+        intent: event.intent,
+        misplaced: event.intent.siteId !== siteId,
+        ...(event.kind === 'payment_failed' && { reason: event.reason }),
+      },
+      outcomes: {},
+    };
+    const step = event.kind === 'payment_succeeded' ? succeeded : failed;
+    return ok(step(tx, deps, event, siteId, order, attempt, facts, done));
   });
   if (!result.ok && result.errors[0].code === ErrorCode.NOT_FOUND) return null;
   if (!result.ok) throw new Error(`payment event ${event.eventId} refused: ${result.errors[0].message}`);
-  for (const alert of alerts) deps.alerts.raise(alert);
+  reportMoves(deps, done.moves);
+  for (const alert of done.alerts) deps.alerts.raise(alert);
   return result.value;
 }
 
-const MISPLACED = "the intent's metadata names another site than the one holding it";
+type Step = (
+  tx: EntityManager,
+  deps: DomainDeps,
+  event: IntentEvent,
+  siteId: string,
+  order: Order,
+  attempt: PaymentAttempt,
+  facts: OrderFacts,
+  done: Effects,
+) => PaymentEventOutcome;
 
+/** Money received: the attempt SUCCEEDED whatever the order does; if the table refuses the order's move, it needs a refund. */
+const succeeded: Step = (tx, deps, event, siteId, order, attempt, facts, done) => {
+  const actor = gatewayOf(event);
+  const paid = moveAttempt(attempt, 'succeed', actor);
+  if (!paid.ok) return unmatched(tx, deps, done, { event, siteId, order, attempt, why: 'attempt already succeeded' });
+  const decision = decideOrder(order, facts, 'paymentAuthorized', actor);
+  const detail = { eventId: event.eventId, attemptId: attempt.id };
+  const applied = decision.ok ? applyOrderMove(tx, order, decision, facts, actor, { detail }) : null;
+  const refusal = !decision.ok ? decision : applied?.refusal;
+  if (refusal && !refusal.ok) {
+    attempt.needsRefund = true;
+    return unmatched(tx, deps, done, { event, siteId, order, attempt, why: refusal.errors[0].message });
+  }
+  done.moves.push(...applied!.moves);
+  return 'confirmed';
+};
+
+/** A decline: recorded and alerted unless its metadata is wrong; the order fails only if it was its current attempt. */
+const failed: Step = (tx, deps, event, siteId, order, attempt, facts, done) => {
+  const actor = gatewayOf(event);
+  const decision = decideOrder(order, facts, 'paymentFailed', actor);
+  // No money moved: a decline whose metadata is wrong changes nothing, it is only audited where the intent is.
+  if (!intentOfThisSite.holds(facts)) return unmatched(tx, deps, done, { event, siteId, order, attempt, why: MISPLACED });
+  const reason = facts.payment!.reason!;
+  const failure = { siteId, orderId: order.id, attemptId: attempt.id, intentId: event.intent.id, reason };
+  recordDecline(tx, attempt, reason, facts.now, event.eventId);
+  done.alerts.push({ kind: 'payment_failed', message: `Payment declined for order ${order.id}`, fields: failure });
+  if (!decision.ok) {
+    if (moveAttempt(attempt, 'fail', actor).ok) attempt.failureReason = reason;
+    return unmatched(tx, deps, done, { event, siteId, order, attempt, why: decision.errors[0].message });
+  }
+  for (const name of decision.row.before ?? []) RECORDS[name]({ tx, deps, order, facts, actor, current: facts.current });
+  const applied = applyOrderMove(tx, order, decision, facts, actor, { reason, detail: { eventId: event.eventId, attemptId: attempt.id } });
+  done.moves.push(...applied.moves);
+  deps.log.warn(failure, 'payment failed');
+  return 'failed';
+};
+
+/** An event the table refused: logged, audited where the intent is, and alerted when money is to be refunded. */
 function unmatched(
   tx: EntityManager,
   deps: DomainDeps,
-  alerts: Alert[],
-  now: Date,
-  siteId: string,
-  event: IntentEvent,
-  attempt: PaymentAttempt,
-  order: Order,
-  why: string,
+  done: Effects,
+  m: { event: IntentEvent; siteId: string; order: Order; attempt: PaymentAttempt; why: string },
 ): PaymentEventOutcome {
+  const { event, siteId, order, attempt, why } = m;
   const fields = {
     siteId,
     metadataSiteId: event.intent.siteId,
@@ -191,8 +187,8 @@ function unmatched(
   };
   deps.log.warn({ ...fields, needsRefund: attempt.needsRefund }, 'payment event matches no transition');
   if (attempt.needsRefund)
-    alerts.push({ kind: 'needs_refund', message: `Money taken for order ${order.id} that it cannot confirm`, fields });
-  audit(tx, GATEWAY, now, {
+    done.alerts.push({ kind: 'needs_refund', message: `Money taken for order ${order.id} that it cannot confirm`, fields });
+  audit(tx, gatewayOf(event), deps.clock.now(), {
     siteId,
     action: attempt.needsRefund ? 'payment.needsRefund' : 'payment.unmatched',
     entity: 'PaymentAttempt',

@@ -1,38 +1,38 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Order, Site } from '../../../entities';
-import { audit } from '../../audit';
+import { Order } from '../../../entities';
 import type { DomainDeps } from '../../deps';
-import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
-import { selectEntity } from '../../sql';
-import { inSite } from '../../tx';
-import { newCartToken } from '../cart';
+import { ErrorCode, ok, refuse, type Result } from '../../errors';
+import { newCartToken, type VisitorActor } from '../cart';
+import { siteExists } from '../repository';
+import { runOrderEvent } from '../runner/run';
 
-/** — -> DRAFT: a new cart, owned by whoever holds the returned token. A client's carts per minute are bounded. */
+/** — -> DRAFT: a new cart, owned by whoever holds the returned token (the visitor it creates). A client's carts per minute are bounded. */
 export async function createCart(
   em: EntityManager,
   deps: DomainDeps,
   input: { siteId: string; clientKey: string },
 ): Promise<Result<{ cartToken: string; order: Order }>> {
-  const { siteId } = input;
   if (!deps.cartLimiter.take(`client:${input.clientKey}`, deps.clock.now().getTime())) {
     deps.log.warn({ client: input.clientKey }, 'createCart rate limited');
     return refuse(ErrorCode.RATE_LIMITED, 'Too many carts created from this client; try again in a minute');
   }
-  return inSite(em, siteId, async (tx) => {
-    const site = await selectEntity(tx, Site, `select * from sites where id = ?`, [siteId]);
-    if (!site) return notFound('Site', ['siteId']);
-    const now = deps.clock.now();
-    const { token, hash } = newCartToken();
-    const order = new Order(siteId, site.currency, hash, now);
-    tx.persist(order);
-    audit(tx, { kind: 'visitor', cartTokenHash: hash }, now, {
-      siteId,
-      action: 'order.createCart',
-      entity: 'Order',
-      entityId: order.id,
-      fromState: null,
-      toState: order.state,
-    });
-    return ok({ cartToken: token, order });
+  const { token, hash } = newCartToken();
+  const visitor: VisitorActor = { kind: 'visitor', cartTokenHash: hash };
+  let currency = ''; // the site's, read with the facts
+  const run = await runOrderEvent(em, deps, {
+    siteId: input.siteId,
+    event: 'createCart',
+    actor: visitor,
+    facts: async (tx) => {
+      const site = await siteExists(tx, input.siteId);
+      currency = site?.currency ?? '';
+      return { siteKnown: site !== null };
+    },
+    change: async (tx, _none, facts) => {
+      const order = new Order(input.siteId, currency, hash, facts.now);
+      tx.persist(order);
+      return ok(order);
+    },
   });
+  return run.ok ? ok({ cartToken: token, order: run.value.order }) : run;
 }

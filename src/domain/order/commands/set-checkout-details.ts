@@ -3,9 +3,8 @@ import type { AddressValue, Order } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ok, type Result } from '../../errors';
-import { inSite } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { lockEditableCart, type VisitorActor } from '../cart';
+import { editCart, type VisitorActor } from '../cart';
 
 export interface CheckoutDetails {
   email: string;
@@ -30,8 +29,7 @@ export function setCheckoutDetails(
   em: EntityManager,
   deps: DomainDeps,
   visitor: VisitorActor,
-  siteId: string,
-  input: CheckoutDetails,
+  input: CheckoutDetails & { siteId: string },
 ): Promise<Result<Order>> {
   const v = new Validator();
   const details = {
@@ -40,13 +38,10 @@ export function setCheckoutDetails(
     billingAddress: address(v, 'billingAddress', input.billingAddress),
   };
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
-  return inSite(em, siteId, async (tx) => {
-    const cart = await lockEditableCart(tx, visitor);
-    if (!cart.ok) return cart;
-    const order = cart.value;
+  return editCart(em, deps, visitor, input.siteId, async (tx, order, facts) => {
     Object.assign(order, details);
-    order.updatedAt = deps.clock.now();
-    audit(tx, visitor, order.updatedAt, { siteId, action: 'order.setCheckoutDetails', entity: 'Order', entityId: order.id });
+    order.updatedAt = facts.now;
+    audit(tx, visitor, order.updatedAt, { siteId: order.siteId, action: 'order.setCheckoutDetails', entity: 'Order', entityId: order.id });
     return ok(order);
   });
 }

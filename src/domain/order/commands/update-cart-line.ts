@@ -3,9 +3,9 @@ import { OrderLine, type Order } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
-import { inSite, isUuid } from '../../tx';
+import { isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { boundedTotal, lockEditableCart, type VisitorActor } from '../cart';
+import { boundedTotal, editCart, type VisitorActor } from '../cart';
 
 /** DRAFT -> DRAFT: sets a line's quantity; 0 removes the line. */
 export function updateCartLine(
@@ -17,10 +17,7 @@ export function updateCartLine(
   const v = new Validator();
   v.int(['quantity'], input.quantity, LIMITS.lineQuantity.min, LIMITS.lineQuantity.max);
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
-  return inSite(em, input.siteId, async (tx) => {
-    const cart = await lockEditableCart(tx, visitor);
-    if (!cart.ok) return cart;
-    const order = cart.value;
+  return editCart(em, deps, visitor, input.siteId, async (tx, order, facts) => {
     const line = isUuid(input.lineId) ? await tx.findOne(OrderLine, { id: input.lineId, orderId: order.id }) : null;
     if (!line) return notFound('Cart line', ['lineId']);
 
@@ -31,7 +28,7 @@ export function updateCartLine(
       tx.remove(line);
       order.lineCount -= 1;
     } else line.quantity = input.quantity;
-    order.updatedAt = deps.clock.now();
+    order.updatedAt = facts.now;
     audit(tx, visitor, order.updatedAt, {
       siteId: order.siteId,
       action: 'order.updateCartLine',

@@ -1,9 +1,8 @@
 import express, { type Router } from 'express';
-import type Stripe from 'stripe';
 import type { DomainDeps } from '../domain/deps';
 import { applyPaymentEvent, type PaymentEventOutcome } from '../domain/order/commands/apply-payment-event';
+import { MalformedEventError, WebhookSignatureError } from '../domain/order/ports';
 import type { Orm } from '../db/orm';
-import { MalformedEventError, SignatureError, verifyStripeEvent } from '../integrations/stripe/webhook';
 import { requestLogger, type RequestLogContext } from '../logger';
 import type { AegisMetrics, WebhookOutcome } from '../metrics/registry';
 import { requestIdOf } from './request-id';
@@ -18,28 +17,36 @@ const COUNTED_AS: Record<PaymentEventOutcome, WebhookOutcome> = {
 };
 
 /**
- * POST /webhooks/stripe. The integration layer verifies the signature before anything of the body is read;
+ * POST /webhooks/:provider (Stripe's stays /webhooks/stripe). The provider's adapter verifies the signature before
+ * anything of the body is read and translates the event into the domain's words;
  * the verified, typed event then goes to the Commerce Engine, which records it and applies it in one
  * transaction. Bad signature, or a signed event without the fields read: 400, nothing written. Duplicate or
  * unhandled: 200. A fault: 500, so the gateway delivers again. Every answer is JSON. Its lines, the domain's
  * included, carry the request id and the site the event names.
  */
-export function stripeWebhookRouter(orm: Orm, deps: DomainDeps, stripe: Stripe, webhookSecret: string, metrics: AegisMetrics): Router {
+export function paymentWebhookRouter(orm: Orm, deps: DomainDeps, metrics: AegisMetrics): Router {
   const router = express.Router();
-  router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
-    const context: RequestLogContext = { requestId: requestIdOf(res), actor: 'gateway' };
+  router.post('/webhooks/:provider', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const webhooks = deps.payments.webhooks(String(req.params.provider));
+    if (!webhooks) {
+      res.status(404).json({ error: 'no such payment provider', code: 'NOT_FOUND' });
+      return;
+    }
+    // Counted per registered provider (a bounded set), as /webhooks/stripe was before there were several.
+    res.locals.route = `/webhooks/${webhooks.provider}`;
+    const context: RequestLogContext = { requestId: requestIdOf(res), actor: 'gateway', provider: webhooks.provider };
     const log = requestLogger(deps.log, context);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let event;
     try {
-      event = verifyStripeEvent(stripe, body, req.header('stripe-signature'), webhookSecret);
+      event = webhooks.verify(body, (name) => req.header(name));
     } catch (err) {
       if (err instanceof MalformedEventError) {
         log.error({ reason: err.message, ip: req.ip }, 'gateway webhook refused: a signed event without the fields Aegis reads');
         res.status(400).json({ error: 'malformed event', code: 'MALFORMED_EVENT' });
         return;
       }
-      if (!(err instanceof SignatureError)) throw err;
+      if (!(err instanceof WebhookSignatureError)) throw err;
       const fields = { reason: err.message, ip: req.ip };
       log.error(fields, 'gateway webhook signature rejected');
       deps.alerts.raise({ kind: 'webhook_signature_rejected', message: 'A gateway webhook was refused: bad or stale signature', fields });

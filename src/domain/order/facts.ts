@@ -1,0 +1,30 @@
+import type { Order, PaymentAttempt } from '../../entities';
+import type { IntentFacts } from './ports';
+
+/** What the runner read before deciding (phase 1); guards look at nothing else. Entities are read, never written, here. */
+export interface OrderFacts {
+  now: Date;
+  /** Null only before a cart exists (createCart). */
+  order: Order | null;
+  /** The order's current payment attempt. */
+  current: PaymentAttempt | null;
+  /** createCart: the site the cart is for exists. */
+  siteKnown?: boolean;
+  /** refund: the captured, unrefunded attempts the command set out to refund. */
+  captured?: readonly PaymentAttempt[];
+  /** expire: the order is due by the expiry rule (one SQL predicate, src/domain/order/repository.ts). */
+  due?: boolean;
+  /** expireCart: a cart last changed at or before this is abandoned. */
+  untouchedSince?: Date;
+  /** A verified gateway event for one of the order's attempts. */
+  payment?: { attempt: PaymentAttempt; intent: IntentFacts; misplaced: boolean; reason?: string };
+  /** Outcomes of the row's "before" effects, when it has any. */
+  outcomes: BeforeOutcomes;
+}
+
+export interface BeforeOutcomes {
+  /** expire: the current intent's cancel at the gateway. `live: false`: there was nothing to cancel. */
+  cancel?: { attemptId: string | null; live: boolean; cancelled: boolean };
+  /** refund: the gateway's refusal (null if none), the attempts refunded, and how many captured attempts are left unrefunded. */
+  refund?: { refused: string | null; left: number; refunded: string[] };
+}

@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { PaymentAttempt, PaymentFailureKind, type Order } from '../../../entities';
+import type { Actor } from '../../actor';
+import type { DomainDeps } from '../../deps';
+import type { OrderFacts } from '../facts';
+import type { OrderRecord } from '../process';
+import { recordFailure, snapshot } from './effects';
+import { moveAttempt } from './moves';
+
+/** CONTRACT: a failed payment may be retried for 24 h. */
+const RECOVERY_WINDOW_MS = 24 * 3600 * 1000;
+
+export interface RecordContext {
+  tx: EntityManager;
+  deps: DomainDeps;
+  order: Order;
+  facts: OrderFacts;
+  actor: Actor;
+  /** The attempt the move leaves current (set by openAttempt). */
+  current: PaymentAttempt | null;
+}
+
+type Record = (ctx: RecordContext) => void;
+
+/** The rows' "before" records: written in the move's own transaction, right after the move. */
+export const RECORDS: { [K in OrderRecord]: Record } = {
+  /** A new attempt for the order's total, with its own idempotency key, at the provider that takes new attempts. */
+  openAttempt(ctx) {
+    const { order, facts, deps } = ctx;
+    const attempt = new PaymentAttempt(order.siteId, order.id, deps.payments.current.provider, order.totalMinor, order.currency, facts.now);
+    ctx.tx.persist(attempt);
+    order.currentAttemptId = attempt.id;
+    ctx.current = attempt;
+  },
+  clearRecoveryDeadline({ order }) {
+    order.recoveryDeadline = null;
+  },
+  /** The declined attempt, the order's reason, and the 24 h recovery window. */
+  failCurrentAttempt({ order, facts, actor }) {
+    const payment = facts.payment!;
+    const reason = payment.reason ?? 'payment failed';
+    moveAttempt(payment.attempt, 'fail', actor);
+    payment.attempt.failureReason = reason;
+    order.failureReason = reason;
+    order.recoveryDeadline = new Date(facts.now.getTime() + RECOVERY_WINDOW_MS);
+  },
+  /** The current attempt is CANCELED once its intent was (a declined attempt stays FAILED). */
+  cancelCurrentAttempt({ facts, actor }) {
+    if (facts.current && facts.outcomes.cancel?.cancelled) moveAttempt(facts.current, 'cancel', actor);
+  },
+};
+
+/** A declined payment's failure record: the webhook writes it whether or not the order moves. */
+export function recordDecline(tx: EntityManager, attempt: PaymentAttempt, reason: string, now: Date, eventId: string): void {
+  recordFailure(tx, snapshot(attempt), PaymentFailureKind.PAYMENT_FAILED, reason, now, eventId);
+}

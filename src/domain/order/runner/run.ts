@@ -1,0 +1,145 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Order, PaymentAttempt } from '../../../entities';
+import type { Actor } from '../../actor';
+import type { DomainDeps } from '../../deps';
+import { notFound, ok, type Result } from '../../errors';
+import { inSite, readInSite } from '../../tx';
+import type { BeforeOutcomes, OrderFacts } from '../facts';
+import { movesOf, type OrderEvent } from '../process';
+import { currentAttempt } from '../repository';
+import { EFFECTS, snapshot, type EffectOutcomes, type EffectPlan } from './effects';
+import { applyOrderMove, decideOrder, type AuditExtra, type Move, type OrderDecision } from './moves';
+import { RECORDS, type RecordContext } from './records';
+
+/** One command of the order process, as the runner takes it: which order, which event, who, and what else to read. */
+export interface OrderEventRequest {
+  siteId: string;
+  event: OrderEvent;
+  actor: Actor;
+  /** Finds the order, row-locked when `lock` (the move's transaction). Absent for the event that creates it. */
+  find?: (tx: EntityManager, lock: boolean) => Promise<Order | null>;
+  /** What NOT_FOUND names when `find` finds nothing. */
+  notFound?: { what: string; field?: string[] };
+  /** Facts beyond the order and its current attempt; `before` holds the before-effects' outcomes once they ran. */
+  facts?: (tx: EntityManager, order: Order | null, before: BeforeOutcomes | null) => Promise<Partial<OrderFacts>>;
+  /** The command's own writes in the move's transaction, after the decision (a cart edit, a new cart). */
+  change?: (
+    tx: EntityManager,
+    order: Order | null,
+    facts: OrderFacts,
+    decision: Extract<OrderDecision, { ok: true }>,
+  ) => Promise<Result<Order>>;
+  audit?: AuditExtra | ((facts: OrderFacts, order: Order) => AuditExtra);
+  /** refund: the admin's reason, carried to the effects' audit entries. */
+  reason?: string | null;
+}
+
+export interface OrderEventResult {
+  order: Order;
+  outcomes: EffectOutcomes;
+}
+
+/** Reported once the move's transaction committed: a rolled-back move is never counted. */
+export function reportMoves(deps: DomainDeps, moves: readonly Move[]): void {
+  for (const m of moves) deps.metrics?.orderTransition(m.event, m.from, m.to);
+}
+
+/**
+ * THE order runner. Every order command goes through the same phases:
+ *  1. lock the order and load the facts;       2. `decide` (pure);
+ *  3. apply the move, its audit entry and the row's "before" records;   4. commit;
+ *  5. run the row's effects outside the transaction, with the attempt's idempotency keys;
+ *  6. record each outcome, or its failure record and alert, in a short transaction of its own (src/domain/order/runner/effects.ts).
+ * A row with effects that must run before the move (expiry cancels the intent first, refund pays back first) is
+ * decided once without the lock, its effects run and are recorded, then phases 1-4 run with their outcomes as facts.
+ */
+export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<OrderEventResult>> {
+  const beforeFirst = movesOf(req.event).some((r) => r.effects?.some((e) => e.when === 'before'));
+  let before: BeforeOutcomes | null = null;
+  if (beforeFirst) {
+    const early = await preflight(em, deps, req);
+    if (!early.ok) return early;
+    before = early.value;
+  }
+
+  let moves: Move[] = [];
+  let plan: EffectPlan | null = null;
+  let decision: Extract<OrderDecision, { ok: true }> | null = null;
+  const moved = await inSite(em, req.siteId, async (tx) => {
+    const order = req.find ? await req.find(tx, true) : null;
+    if (req.find && !order) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
+    const facts = await loadFacts(tx, deps, req, order, before);
+    const decided = decideOrder(order, facts, req.event, req.actor);
+    if (!decided.ok) return decided;
+    decision = decided;
+    const changed = req.change ? await req.change(tx, order, facts, decided) : ok(order!);
+    if (!changed.ok) return changed;
+    const target = changed.value;
+    const ctx: RecordContext = { tx, deps, order: target, facts, actor: req.actor, current: facts.current };
+    const superseded = facts.current;
+    for (const name of decided.row.before ?? []) RECORDS[name](ctx);
+    const extra = typeof req.audit === 'function' ? req.audit(facts, target) : req.audit;
+    const applied = applyOrderMove(tx, target, decided, facts, req.actor, extra);
+    if (applied.refusal && !applied.refusal.ok) return applied.refusal;
+    moves = applied.moves;
+    plan = effectPlan(target, req, ctx.current, superseded !== ctx.current ? superseded : null, facts);
+    return ok(target);
+  });
+  if (!moved.ok) return moved;
+  reportMoves(deps, moves);
+
+  const outcomes: EffectOutcomes = { ...before };
+  for (const effect of decision!.row.effects ?? []) {
+    if (effect.when === 'after') Object.assign(outcomes, await EFFECTS[effect.name](em, deps, plan!));
+  }
+  return ok({ order: moved.value, outcomes });
+}
+
+async function loadFacts(
+  tx: EntityManager,
+  deps: DomainDeps,
+  req: OrderEventRequest,
+  order: Order | null,
+  before: BeforeOutcomes | null,
+): Promise<OrderFacts> {
+  const current = order ? await currentAttempt(tx, order) : null;
+  const extra = req.facts ? await req.facts(tx, order, before) : {};
+  return { now: deps.clock.now(), order, current, outcomes: { ...before }, ...extra };
+}
+
+/** Decides without the lock and runs the before-effects of the row it would take; their outcomes are facts of the move. */
+async function preflight(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<BeforeOutcomes>> {
+  const seen = await readInSite(em, req.siteId, async (tx) => {
+    const order = req.find ? await req.find(tx, false) : null;
+    if (!order) return null;
+    const facts = await loadFacts(tx, deps, req, order, null);
+    return { order, facts, decision: decideOrder(order, facts, req.event, req.actor) };
+  });
+  if (!seen) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
+  if (!seen.decision.ok) return seen.decision;
+  const plan = effectPlan(seen.order, req, seen.facts.current, null, seen.facts);
+  const outcomes: BeforeOutcomes = {};
+  for (const effect of seen.decision.row.effects ?? []) {
+    if (effect.when === 'before') Object.assign(outcomes, await EFFECTS[effect.name](em, deps, plan));
+  }
+  return ok(outcomes);
+}
+
+/** The one place entities are copied out of a transaction for the effects that run after it. */
+function effectPlan(
+  order: Order,
+  req: OrderEventRequest,
+  current: PaymentAttempt | null,
+  superseded: PaymentAttempt | null,
+  facts: OrderFacts,
+): EffectPlan {
+  return {
+    siteId: order.siteId,
+    orderId: order.id,
+    actor: req.actor,
+    current: current && snapshot(current),
+    superseded: superseded && snapshot(superseded),
+    captured: (facts.captured ?? []).map(snapshot),
+    reason: req.reason ?? null,
+  };
+}
