@@ -131,7 +131,7 @@ export class ContentResolver {
     @Arg('input', () => CreateContentItemInput) input: CreateContentItemInput,
     @Ctx() ctx: Context,
   ): Promise<ContentItemPayload> {
-    return payload('contentItem', await createContentItem(ctx.em, ctx.deps, adminOf(ctx), siteId, input), toContentItem);
+    return payload('contentItem', await createContentItem(ctx.em, ctx.deps, adminOf(ctx), { siteId, ...input }), toContentItem);
   }
 
   @Mutation(() => ContentItemPayload)
@@ -141,7 +141,7 @@ export class ContentResolver {
     @Arg('body', () => String) body: string,
     @Ctx() ctx: Context,
   ): Promise<ContentItemPayload> {
-    return payload('contentItem', await reviseContent(ctx.em, ctx.deps, adminOf(ctx), siteId, contentItemId, body), toContentItem);
+    return payload('contentItem', await reviseContent(ctx.em, ctx.deps, adminOf(ctx), { siteId, contentItemId, body }), toContentItem);
   }
 
   @Mutation(() => SuggestionPayload)
@@ -151,7 +151,11 @@ export class ContentResolver {
     @Arg('instruction', () => String) instruction: string,
     @Ctx() ctx: Context,
   ): Promise<SuggestionPayload> {
-    return payload('suggestion', await requestSuggestion(ctx.em, ctx.deps, adminOf(ctx), siteId, contentItemId, instruction), toSuggestion);
+    return payload(
+      'suggestion',
+      await requestSuggestion(ctx.em, ctx.deps, adminOf(ctx), { siteId, contentItemId, instruction }),
+      toSuggestion,
+    );
   }
 
   @Mutation(() => SuggestionPayload)
@@ -160,7 +164,7 @@ export class ContentResolver {
     @Arg('suggestionId', () => ID) suggestionId: string,
     @Ctx() ctx: Context,
   ): Promise<SuggestionPayload> {
-    return payload('suggestion', await approveSuggestion(ctx.em, ctx.deps, adminOf(ctx), siteId, suggestionId), toSuggestion);
+    return payload('suggestion', await approveSuggestion(ctx.em, ctx.deps, adminOf(ctx), { siteId, suggestionId }), toSuggestion);
   }
 
   @Mutation(() => SuggestionPayload)
@@ -170,6 +174,6 @@ export class ContentResolver {
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: Context,
   ): Promise<SuggestionPayload> {
-    return payload('suggestion', await rejectSuggestion(ctx.em, ctx.deps, adminOf(ctx), siteId, suggestionId, reason), toSuggestion);
+    return payload('suggestion', await rejectSuggestion(ctx.em, ctx.deps, adminOf(ctx), { siteId, suggestionId, reason }), toSuggestion);
   }
 }

@@ -78,6 +78,6 @@ export class PlatformResolver {
     @Arg('enabled', () => Boolean) enabled: boolean,
     @Ctx() ctx: Context,
   ): Promise<SitePayload> {
-    return payload('site', await setAiEnabled(ctx.em, ctx.deps, adminOf(ctx), siteId, enabled), same);
+    return payload('site', await setAiEnabled(ctx.em, ctx.deps, adminOf(ctx), { siteId, enabled }), same);
   }
 }

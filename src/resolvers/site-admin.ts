@@ -50,7 +50,7 @@ export class SiteAdminResolver {
     @Arg('input', () => CreateProductInput) input: CreateProductInput,
     @Ctx() ctx: Context,
   ): Promise<ProductPayload> {
-    return payload('product', await createProduct(ctx.em, ctx.deps, adminOf(ctx), siteId, input), toProduct);
+    return payload('product', await createProduct(ctx.em, ctx.deps, adminOf(ctx), { siteId, ...input }), toProduct);
   }
 
   @Mutation(() => OrderPayload)

@@ -67,6 +67,9 @@ describe('two server processes on one database', () => {
 
     const boss = new PgBoss({ connectionString: db.url, schema: JOB_SCHEMA, supervise: false, schedule: false });
     await boss.start();
+    // Five connections open first, so the five asks below really come at once: spread out by connection set-up on a
+    // loaded machine, a worker could take the first job between two of them and a second would rightly queue.
+    await Promise.all(Array.from({ length: 5 }, () => boss.getDb().executeSql('select pg_sleep(0.05)', [])));
     const ids = await Promise.all(Array.from({ length: 5 }, () => boss.send(EXPIRE_ORDERS_QUEUE, {})));
     await boss.stop({ graceful: false });
     const queued = ids.filter((id): id is string => id !== null);

@@ -13,9 +13,9 @@ export function createProduct(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
-  siteId: string,
-  input: { sku: string; name: string; priceMinor: number },
+  input: { siteId: string; sku: string; name: string; priceMinor: number },
 ): Promise<Result<Product>> {
+  const { siteId } = input;
   const v = new Validator();
   const sku = v.text(['input', 'sku'], input.sku, 64) ?? '';
   const name = v.text(['input', 'name'], input.name, LIMITS.name) ?? '';

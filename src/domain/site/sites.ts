@@ -41,9 +41,9 @@ export function setAiEnabled(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
-  siteId: string,
-  enabled: boolean,
+  input: { siteId: string; enabled: boolean },
 ): Promise<Result<SiteView>> {
+  const { siteId, enabled } = input;
   return inSite(em, siteId, async (tx) => {
     const site = await tx.findOne(Site, { id: siteId });
     if (!site) return notFound('Site', ['siteId']);

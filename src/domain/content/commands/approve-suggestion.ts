@@ -18,9 +18,9 @@ export function approveSuggestion(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
-  siteId: string,
-  suggestionId: string,
+  input: { siteId: string; suggestionId: string },
 ): Promise<Result<Suggestion>> {
+  const { siteId, suggestionId } = input;
   if (!isUuid(suggestionId)) return Promise.resolve(notFound('Suggestion', ['suggestionId']));
   return inSite(em, siteId, async (tx) => {
     const locked = await lockedSuggestion(tx, suggestionId);

@@ -15,9 +15,9 @@ export function createContentItem(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
-  siteId: string,
-  input: { slug: string; title: string; body: string },
+  input: { siteId: string; slug: string; title: string; body: string },
 ): Promise<Result<ContentItemView>> {
+  const { siteId } = input;
   const v = new Validator();
   const slug = slugOf(v, ['input', 'slug'], input.slug);
   const title = v.text(['input', 'title'], input.title, LIMITS.name) ?? '';

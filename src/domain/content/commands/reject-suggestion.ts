@@ -15,10 +15,9 @@ export function rejectSuggestion(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
-  siteId: string,
-  suggestionId: string,
-  rawReason: string,
+  input: { siteId: string; suggestionId: string; reason: string },
 ): Promise<Result<Suggestion>> {
+  const { siteId, suggestionId, reason: rawReason } = input;
   const v = new Validator();
   const reason = v.text(['reason'], rawReason, CONTENT_LIMITS.reason) ?? '';
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });

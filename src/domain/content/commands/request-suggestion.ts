@@ -16,10 +16,9 @@ export async function requestSuggestion(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
-  siteId: string,
-  contentItemId: string,
-  rawInstruction: string,
+  input: { siteId: string; contentItemId: string; instruction: string },
 ): Promise<Result<Suggestion>> {
+  const { siteId, contentItemId, instruction: rawInstruction } = input;
   const gate = await readInSite(em, siteId, async (tx) => {
     const enabled = await aiEnabledOf(tx, siteId);
     if (!enabled || !isUuid(contentItemId)) return { enabled, item: null, current: null };

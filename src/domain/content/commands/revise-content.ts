@@ -16,10 +16,9 @@ export function reviseContent(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
-  siteId: string,
-  contentItemId: string,
-  rawBody: string,
+  input: { siteId: string; contentItemId: string; body: string },
 ): Promise<Result<ContentItemView>> {
+  const { siteId, contentItemId, body: rawBody } = input;
   const v = new Validator();
   const body = bodyOf(v, ['body'], rawBody);
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });

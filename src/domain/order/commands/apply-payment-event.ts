@@ -11,9 +11,9 @@ import { intentOfThisSite, MISPLACED } from '../guards';
 import type { PaymentEvent } from '../ports';
 import { siteOfIntent } from '../queries';
 import { attemptOfIntent, currentAttempt, lockOrder, recordInInbox } from '../repository';
-import { applyOrderMove, decideOrder, moveAttempt, type Move } from '../runner/moves';
-import { recordDecline, RECORDS } from '../runner/records';
-import { reportMoves } from '../runner/run';
+import { decideOrder, moveAttempt, type Move } from '../runner/moves';
+import { recordDecline } from '../runner/records';
+import { applyDecision, reportMoves } from '../runner/run';
 
 export type PaymentEventOutcome = 'duplicate' | 'confirmed' | 'failed' | 'unmatched' | 'unhandled';
 
@@ -137,7 +137,7 @@ const succeeded: Step = (tx, deps, event, siteId, order, attempt, facts, done) =
   if (!paid.ok) return unmatched(tx, deps, done, { event, siteId, order, attempt, why: 'attempt already succeeded' });
   const decision = decideOrder(order, facts, 'paymentAuthorized', actor);
   const detail = { eventId: event.eventId, attemptId: attempt.id };
-  const applied = decision.ok ? applyOrderMove(tx, order, decision, facts, actor, { detail }) : null;
+  const applied = decision.ok ? applyDecision(tx, deps, order, facts, decision, actor, { detail }) : null;
   const refusal = !decision.ok ? decision : applied?.refusal;
   if (refusal && !refusal.ok) {
     attempt.needsRefund = true;
@@ -161,8 +161,10 @@ const failed: Step = (tx, deps, event, siteId, order, attempt, facts, done) => {
     if (moveAttempt(attempt, 'fail', actor).ok) attempt.failureReason = reason;
     return unmatched(tx, deps, done, { event, siteId, order, attempt, why: decision.errors[0].message });
   }
-  for (const name of decision.row.before ?? []) RECORDS[name]({ tx, deps, order, facts, actor, current: facts.current });
-  const applied = applyOrderMove(tx, order, decision, facts, actor, { reason, detail: { eventId: event.eventId, attemptId: attempt.id } });
+  const applied = applyDecision(tx, deps, order, facts, decision, actor, {
+    reason,
+    detail: { eventId: event.eventId, attemptId: attempt.id },
+  });
   done.moves.push(...applied.moves);
   deps.log.warn(failure, 'payment failed');
   return 'failed';

@@ -20,10 +20,10 @@ export interface RecordContext {
   current: PaymentAttempt | null;
 }
 
-type Record = (ctx: RecordContext) => void;
+type RecordWriter = (ctx: RecordContext) => void;
 
-/** The rows' "before" records: written in the move's own transaction, right after the move. */
-export const RECORDS: { [K in OrderRecord]: Record } = {
+/** The rows' "before" records: written in the move's own transaction, just ahead of the move and its audit entry. */
+export const RECORDS: { [K in OrderRecord]: RecordWriter } = {
   /** A new attempt for the order's total, with its own idempotency key, at the provider that takes new attempts. */
   openAttempt(ctx) {
     const { order, facts, deps } = ctx;

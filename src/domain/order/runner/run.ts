@@ -75,14 +75,11 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
     const changed = req.change ? await req.change(tx, order, facts, decided) : ok(order!);
     if (!changed.ok) return changed;
     const target = changed.value;
-    const ctx: RecordContext = { tx, deps, order: target, facts, actor: req.actor, current: facts.current };
-    const superseded = facts.current;
-    for (const name of decided.row.before ?? []) RECORDS[name](ctx);
     const extra = typeof req.audit === 'function' ? req.audit(facts, target) : req.audit;
-    const applied = applyOrderMove(tx, target, decided, facts, req.actor, extra);
+    const applied = applyDecision(tx, deps, target, facts, decided, req.actor, extra);
     if (applied.refusal && !applied.refusal.ok) return applied.refusal;
     moves = applied.moves;
-    plan = effectPlan(target, req, ctx.current, superseded !== ctx.current ? superseded : null, facts);
+    plan = effectPlan(target, req, applied.current, applied.current !== facts.current ? facts.current : null, facts);
     return ok(target);
   });
   if (!moved.ok) return moved;
@@ -93,6 +90,24 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
     if (effect.when === 'after') Object.assign(outcomes, await EFFECTS[effect.name](em, deps, plan!));
   }
   return ok({ order: moved.value, outcomes });
+}
+
+/**
+ * Phase 3 inside the caller's transaction: the row's records, then the move with its audit entry (and the event it
+ * chains). The payment event runs it in its own transaction, beside its inbox row.
+ */
+export function applyDecision(
+  tx: EntityManager,
+  deps: DomainDeps,
+  order: Order,
+  facts: OrderFacts,
+  decision: Extract<OrderDecision, { ok: true }>,
+  actor: Actor,
+  extra?: AuditExtra,
+): { moves: Move[]; refusal: OrderDecision | null; current: PaymentAttempt | null } {
+  const ctx: RecordContext = { tx, deps, order, facts, actor, current: facts.current };
+  for (const name of decision.row.before ?? []) RECORDS[name](ctx);
+  return { ...applyOrderMove(tx, order, decision, facts, actor, extra), current: ctx.current };
 }
 
 async function loadFacts(
