@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Actor, ActorKind } from '../../src/domain/actor';
 import { NONE, validateTable } from '../../src/domain/machine';
-import { ATTEMPT_TABLE, validateAttemptProcess } from '../../src/domain/order/attempt-process';
+import { ATTEMPT_TABLE, mayStillBePaid, validateAttemptProcess } from '../../src/domain/order/attempt-process';
 import { describeOrderProcess } from '../../src/domain/order/describe';
 import type { OrderFacts } from '../../src/domain/order/facts';
 import * as guards from '../../src/domain/order/guards';
@@ -289,6 +289,10 @@ describe('the payment attempt process', () => {
         }
       }
     }
+  });
+  it('says which intents could still be paid (expiry cancels those): a pending or declined one, never a settled or cancelled one', () => {
+    const paidLater = Object.fromEntries(Object.values(PaymentAttemptStatus).map((s) => [s, mayStillBePaid(s)]));
+    expect(paidLater).toEqual({ PENDING: true, FAILED: true, SUCCEEDED: false, CANCELED: false });
   });
 });
 

@@ -17,6 +17,9 @@ export const ATTEMPT_PROCESS = {
   cancel: [{ from: [PENDING], to: CANCELED, actors: ['scheduler'] }],
 } as const satisfies Record<string, readonly AttemptRow[]>;
 
+/** Its intent could still be paid: neither settled nor cancelled (a declined intent takes another card). Expiry cancels these. */
+export const mayStillBePaid = (status: PaymentAttemptStatus): boolean => status === PENDING || status === FAILED;
+
 export type AttemptEvent = keyof typeof ATTEMPT_PROCESS;
 export const ATTEMPT_TABLE: Record<AttemptEvent, readonly AttemptRow[]> = ATTEMPT_PROCESS;
 

@@ -5,6 +5,7 @@ import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, ok, type UserError } from '../../errors';
 import { inSite } from '../../tx';
+import { mayStillBePaid } from '../attempt-process';
 import type { BeforeOutcomes } from '../facts';
 import { lockOrder } from '../repository';
 import { GatewayError, type PaymentClientConfig, type PaymentGateway } from '../ports';
@@ -179,10 +180,10 @@ const cancelSupersededIntent: Effect = async (em, deps, plan) => {
   return {};
 };
 
-/** Only an intent that could still be paid is cancelled: a pending or declined attempt's. */
+/** Only an intent that could still be paid is cancelled. */
 const cancelCurrentIntent: Effect = async (em, deps, plan) => {
   const attempt = plan.current;
-  const live = attempt !== null && (attempt.status === 'PENDING' || attempt.status === 'FAILED');
+  const live = attempt !== null && mayStillBePaid(attempt.status);
   const cancelled = live ? await cancel(em, deps, plan.actor, attempt, 'order expired') : false;
   return { cancel: { attemptId: attempt?.id ?? null, live, cancelled } };
 };
