@@ -1,30 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEntry, Order, OrderLine, PaymentAttempt, Product, type OrderState } from '../../entities';
 import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
-import { selectEntities, selectEntity } from '../sql';
+import { selectEntities } from '../sql';
 import { isUuid, readInSite } from '../tx';
 import type { DomainDeps } from '../deps';
 import { SAME } from '../machine';
 import type { VisitorActor } from './cart';
 import { movesOf } from './process';
+import { cartOfSite, orderOfSite } from './repository';
 
 export const getCart = (em: EntityManager, visitor: VisitorActor, siteId: string) =>
-  readInSite(em, siteId, (tx) =>
-    selectEntity(tx, Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [visitor.cartTokenHash, siteId]),
-  );
+  readInSite(em, siteId, (tx) => cartOfSite(tx, siteId, visitor.cartTokenHash));
 
 /** A visitor sees only its own order; an admin of the site any of the site's. */
 export async function getOrder(em: EntityManager, siteId: string, orderId: string, visitor?: VisitorActor) {
   if (!isUuid(orderId)) return null;
-  return readInSite(em, siteId, (tx) =>
-    visitor
-      ? selectEntity(tx, Order, `select * from orders where id = ? and site_id = ? and cart_token_hash = ?`, [
-          orderId,
-          siteId,
-          visitor.cartTokenHash,
-        ])
-      : selectEntity(tx, Order, `select * from orders where id = ? and site_id = ?`, [orderId, siteId]),
-  );
+  return readInSite(em, siteId, (tx) => orderOfSite(tx, siteId, orderId, visitor?.cartTokenHash));
 }
 
 export async function listOrders(

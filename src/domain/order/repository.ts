@@ -25,6 +25,19 @@ export function findOrder(tx: EntityManager, orderId: string): Promise<Order | n
   return selectEntity(tx, Order, `select * from orders where id = ?`, [orderId]);
 }
 
+/** Reads (no lock): the cart of a token, and an order of the site (a visitor's only with its own token). */
+export const cartOfSite = (tx: EntityManager, siteId: string, cartTokenHash: string): Promise<Order | null> =>
+  selectEntity(tx, Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [cartTokenHash, siteId]);
+
+export const orderOfSite = (tx: EntityManager, siteId: string, orderId: string, cartTokenHash?: string): Promise<Order | null> =>
+  cartTokenHash === undefined
+    ? selectEntity(tx, Order, `select * from orders where id = ? and site_id = ?`, [orderId, siteId])
+    : selectEntity(tx, Order, `select * from orders where id = ? and site_id = ? and cart_token_hash = ?`, [
+        orderId,
+        siteId,
+        cartTokenHash,
+      ]);
+
 export function currentAttempt(tx: EntityManager, order: Order): Promise<PaymentAttempt | null> {
   if (!order.currentAttemptId) return Promise.resolve(null);
   return selectEntity(tx, PaymentAttempt, `select * from payment_attempts where id = ? and site_id = ?`, [
