@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  AdminLoginFormDocument,
+  AdminLoginDocument,
   AdminLogoutAllDocument,
   CheckoutDocument,
   CreateCartDocument,
@@ -34,7 +34,7 @@ beforeEach(() => clock.advance(WINDOW_MS + 1));
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code ?? null;
 const me = (token: string) => t.op(MeDocument, {}, { token });
 const orders = (siteId: string, token: string) => t.op(OrdersDocument, { siteId }, { token });
-const loginAs = (email: string, password: string) => t.op(AdminLoginFormDocument, { email, password });
+const loginAs = (email: string, password: string) => t.op(AdminLoginDocument, { email, password });
 
 describe('admin tokens', () => {
   it('are accepted as issued', async () => {
