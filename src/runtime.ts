@@ -18,7 +18,7 @@ import { startStripeSandbox } from './integrations/stripe/sandbox';
 import { paymentProviders } from './integrations/payment-providers';
 import { stripeProvider } from './integrations/stripe/provider';
 import { stripeClient } from './integrations/stripe/stripe-gateway';
-import type { PaymentProvider } from './domain/order/ports';
+import type { PaymentProvider, PaymentProviders } from './domain/order/ports';
 import { startJobs, type Jobs } from './jobs/expiry-job';
 import { logger } from './logger';
 import { MeteredAdvisor } from './metrics/advisor';
@@ -118,9 +118,10 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     log: logger,
     count: (kind) => metrics.alerts.inc({ kind }),
   });
-  const deps: DomainDeps = {
-    clock,
-    payments: paymentProviders(
+  // A PAYMENT_PROVIDER nobody registered refuses to start in one line (StartError); what is already open is closed.
+  let payments: PaymentProviders;
+  try {
+    payments = paymentProviders(
       [
         // Outside production a configured API base is a Stripe-compatible test server: clients may confirm there too.
         stripeProvider(stripe, config.stripe.webhookSecret, {
@@ -131,7 +132,15 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
       ],
       config.paymentProvider,
       (gateway) => new MeteredGateway(gateway, metrics),
-    ),
+    );
+  } catch (err) {
+    await sandbox?.close();
+    await db.close();
+    throw err;
+  }
+  const deps: DomainDeps = {
+    clock,
+    payments,
     advisor: new MeteredAdvisor(new OpenAIAdvisor(config.openai), metrics),
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
     loginLimiter: new RateLimiter(LOGIN_LIMITS.perClient, LOGIN_LIMITS.windowMs),

@@ -108,9 +108,9 @@ export function decide<S extends string, F, B extends string, E extends string>(
 }
 
 /** Checked at boot and in the tests: every state is reachable from the first and every row names known states. */
-export function validateTable<S extends string>(
+export function validateTable<S extends string, F, B extends string, E extends string>(
   what: string,
-  table: Table<S, never>,
+  table: Table<S, F, B, E>,
   states: readonly S[],
   initial: S | typeof NONE,
 ): void {

@@ -1,4 +1,5 @@
 import type { PaymentGateway, PaymentProvider, PaymentProviders } from '../domain/order/ports';
+import { StartError } from '../start-error';
 
 /**
  * The registry the domain reaches providers through. `current` takes the new attempts; an attempt already made
@@ -18,7 +19,11 @@ export function paymentProviders(
     byName.set(p.name, { ...p, wrapped: wrap(p.gateway) });
   }
   const chosen = byName.get(current);
-  if (!chosen) throw new Error(`PAYMENT_PROVIDER "${current}" is not registered (known: ${[...byName.keys()].join(', ')})`);
+  // A setting the operator mends: one line, not a stack trace.
+  if (!chosen)
+    throw new StartError(
+      `PAYMENT_PROVIDER "${current}" is not a registered payment provider (known: ${[...byName.keys()].join(', ')}): fix it in the environment.`,
+    );
   return {
     current: chosen.wrapped,
     gateway: (name) => byName.get(name)?.wrapped,

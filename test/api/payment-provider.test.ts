@@ -1,4 +1,6 @@
 import { RefundOrderDocument, RetryPaymentDocument } from '../../clients/generated/graphql';
+import { paymentProviders } from '../../src/integrations/payment-providers';
+import { StartError } from '../../src/start-error';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { getCart, pendingOrder } from '../support/flows';
 import { ownerSql } from '../support/sql';
@@ -62,6 +64,12 @@ describe('a payment provider beside Stripe', () => {
     expect(await post('/webhooks/nope', paid.body, paid.signature)).toEqual({ status: 404, body: { error: 'no such payment provider', code: 'NOT_FOUND' } });
     expect((await getCart(t, o.cartToken, o.siteId)).data!.cart!.state).toBe('PENDING_PAYMENT');
     expect(await ownerSql(t.dbUrl, `select count(*)::int as n from webhook_events where id = $1`, [JSON.parse(paid.body).id])).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses to start with a PAYMENT_PROVIDER nobody registered, in one line naming the known ones', () => {
+    const start = () => paymentProviders([tp.provider], 'nope');
+    expect(start).toThrow(StartError);
+    expect(start).toThrow('PAYMENT_PROVIDER "nope" is not a registered payment provider (known: test): fix it in the environment.');
   });
 
   it("keeps Stripe's route: a Stripe event still reaches /webhooks/stripe", async () => {

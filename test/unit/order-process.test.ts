@@ -6,7 +6,14 @@ import { ATTEMPT_TABLE, mayStillBePaid, validateAttemptProcess } from '../../src
 import { describeOrderProcess } from '../../src/domain/order/describe';
 import type { OrderFacts } from '../../src/domain/order/facts';
 import * as guards from '../../src/domain/order/guards';
-import { ORDER_EVENTS, ORDER_TABLE, validateOrderProcess, type OrderEvent } from '../../src/domain/order/process';
+import {
+  DECIDED_TWICE,
+  ORDER_EVENTS,
+  ORDER_TABLE,
+  RESUMABLE_STATES,
+  validateOrderProcess,
+  type OrderEvent,
+} from '../../src/domain/order/process';
 import { decideOrder, moveAttempt } from '../../src/domain/order/runner/moves';
 import { Order, OrderState, PaymentAttempt, PaymentAttemptStatus, Role } from '../../src/entities';
 
@@ -52,7 +59,7 @@ function happyFacts(state: OrderState | typeof NONE): OrderFacts {
     now: NOW,
     order,
     current: attempt,
-    siteKnown: true,
+    site: { currency: 'EUR' },
     captured: [attempt],
     due: true,
     untouchedSince: NOW,
@@ -67,7 +74,7 @@ function happyFacts(state: OrderState | typeof NONE): OrderFacts {
 
 /** One change of the facts per guard that turns it over (holding <-> failing). */
 const FLIP: Record<string, (f: OrderFacts) => void> = {
-  siteKnown: (f) => (f.siteKnown = false),
+  siteKnown: (f) => (f.site = null),
   hasLines: (f) => (f.order!.lineCount = 0),
   hasCheckoutDetails: (f) => (f.order!.email = null),
   withinRecoveryWindow: (f) => (f.order!.recoveryDeadline = new Date(NOW.getTime() - 1)),
@@ -219,6 +226,11 @@ describe('the order process (decide, no database)', () => {
     });
   });
 
+  it('derives, once, which events call the gateway before their move and where a checkout resumes', () => {
+    expect([...DECIDED_TWICE].sort()).toEqual(['expire', 'refund']);
+    expect([...RESUMABLE_STATES]).toEqual([PENDING_PAYMENT]);
+  });
+
   it('lets no actor but the gateway reach PAYMENT_AUTHORIZED or CONFIRMED', () => {
     for (const rows of Object.values(ORDER_TABLE)) {
       for (const r of rows)
@@ -229,7 +241,7 @@ describe('the order process (decide, no database)', () => {
   it('reaches every state from a new cart, and refuses a table with an unreachable state or an unknown one', () => {
     expect(() => validateOrderProcess()).not.toThrow();
     const { refund: _dropped, ...withoutRefund } = ORDER_TABLE;
-    expect(() => validateTable('order', withoutRefund as never, Object.values(OrderState), NONE)).toThrow(/unreachable states REFUNDED/);
+    expect(() => validateTable('order', withoutRefund, Object.values(OrderState), NONE)).toThrow(/unreachable states REFUNDED/);
     const typo = { ...ORDER_TABLE, confirm: [{ from: [PAYMENT_AUTHORIZED], to: 'CONFIRMD', actors: ['gateway'] }] };
     expect(() => validateTable('order', typo as never, Object.values(OrderState), NONE)).toThrow(/names unknown state CONFIRMD/);
   });

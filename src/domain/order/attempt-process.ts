@@ -23,5 +23,4 @@ export const mayStillBePaid = (status: PaymentAttemptStatus): boolean => status 
 export type AttemptEvent = keyof typeof ATTEMPT_PROCESS;
 export const ATTEMPT_TABLE: Record<AttemptEvent, readonly AttemptRow[]> = ATTEMPT_PROCESS;
 
-export const validateAttemptProcess = () =>
-  validateTable('payment attempt', ATTEMPT_TABLE as never, Object.values(PaymentAttemptStatus), NONE);
+export const validateAttemptProcess = () => validateTable('payment attempt', ATTEMPT_TABLE, Object.values(PaymentAttemptStatus), NONE);

@@ -8,8 +8,8 @@ export interface OrderFacts {
   order: Order | null;
   /** The order's current payment attempt. */
   current: PaymentAttempt | null;
-  /** createCart: the site the cart is for exists. */
-  siteKnown?: boolean;
+  /** createCart: the site the cart is for (null: no such site). */
+  site?: { currency: string } | null;
   /** refund: the captured, unrefunded attempts the command set out to refund. */
   captured?: readonly PaymentAttempt[];
   /** expire: the order is due by the expiry rule (one SQL predicate, src/domain/order/repository.ts). */

@@ -6,7 +6,7 @@ import type { OrderFacts } from './facts';
 type G = ReturnType<typeof guard<OrderFacts>>;
 const state = (f: OrderFacts) => f.order?.state ?? 'new';
 
-export const siteKnown: G = guard('siteKnown', ErrorCode.NOT_FOUND, (f) => f.siteKnown === true, 'Site not found', ['siteId']);
+export const siteKnown: G = guard('siteKnown', ErrorCode.NOT_FOUND, (f) => f.site != null, 'Site not found', ['siteId']);
 
 export const hasLines: G = guard('hasLines', ErrorCode.EMPTY_CART, (f) => (f.order?.lineCount ?? 0) > 0, 'The cart is empty');
 

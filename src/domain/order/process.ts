@@ -125,5 +125,15 @@ export const ORDER_TABLE: Record<OrderEvent, readonly OrderRow[]> = ORDER_PROCES
 export const movesOf = (event: OrderEvent) =>
   ORDER_TABLE[event].filter((r): r is MoveRow<OrderState, OrderFacts, OrderRecord, OrderEffect> => !('refuse' in r));
 
+/** Events whose rows call the gateway before the move (the runner decides them once without the lock first); computed once. */
+export const DECIDED_TWICE: ReadonlySet<OrderEvent> = new Set(
+  ORDER_EVENTS.filter((e) => movesOf(e).some((r) => r.effects?.some((x) => x.when === 'before'))),
+);
+
+/** States in which checking out again returns the current session (the checkout self-loop); computed once. */
+export const RESUMABLE_STATES: ReadonlySet<OrderState> = new Set(
+  movesOf('checkout').flatMap((r) => (r.to === SAME ? r.from.filter((s): s is OrderState => s !== NONE) : [])),
+);
+
 /** Checked once at boot: every state is reachable from a new cart and every row names known states. */
-export const validateOrderProcess = () => validateTable('order', ORDER_TABLE as never, Object.values(OrderState), NONE);
+export const validateOrderProcess = () => validateTable('order', ORDER_TABLE, Object.values(OrderState), NONE);

@@ -4,10 +4,10 @@ import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '..
 import { selectEntities } from '../sql';
 import { isUuid, readInSite } from '../tx';
 import type { DomainDeps } from '../deps';
-import { SAME } from '../machine';
 import type { VisitorActor } from './cart';
-import { movesOf } from './process';
+import { RESUMABLE_STATES } from './process';
 import { cartOfSite, orderOfSite } from './repository';
+import { recordedSession, type PaymentSessionView } from './runner/effects';
 
 export const getCart = (em: EntityManager, visitor: VisitorActor, siteId: string) =>
   readInSite(em, siteId, (tx) => cartOfSite(tx, siteId, visitor.cartTokenHash));
@@ -130,12 +130,10 @@ export async function resumableSession(
   deps: DomainDeps,
   state: OrderState,
   attempts: () => Promise<readonly PaymentAttempt[]>,
-): Promise<{ id: string; clientSecret: string; publishableKey: string | null; sandboxUrl: string | null } | null> {
-  if (!movesOf('checkout').some((row) => row.to === SAME && row.from.includes(state))) return null;
+): Promise<PaymentSessionView | null> {
+  if (!RESUMABLE_STATES.has(state)) return null;
   const all = await attempts();
   const current = all[all.length - 1];
   const gateway = current && deps.payments.gateway(current.provider);
-  return gateway && current.intentId && current.clientSecret
-    ? { id: current.intentId, clientSecret: current.clientSecret, ...gateway.client }
-    : null;
+  return gateway ? recordedSession(gateway, current) : null;
 }

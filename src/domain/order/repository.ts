@@ -25,6 +25,12 @@ export function findOrder(tx: EntityManager, orderId: string): Promise<Order | n
   return selectEntity(tx, Order, `select * from orders where id = ?`, [orderId]);
 }
 
+/** The runner's finder for an order by id: row-locked in the move's transaction, read plainly before it (preflight). */
+export const orderById =
+  (orderId: string) =>
+  (tx: EntityManager, lock: boolean): Promise<Order | null> =>
+    lock ? lockOrder(tx, orderId) : findOrder(tx, orderId);
+
 /** Reads (no lock): the cart of a token, and an order of the site (a visitor's only with its own token). */
 export const cartOfSite = (tx: EntityManager, siteId: string, cartTokenHash: string): Promise<Order | null> =>
   selectEntity(tx, Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [cartTokenHash, siteId]);
@@ -55,7 +61,7 @@ export const capturedAttempts = (tx: EntityManager, order: Order): Promise<Payme
     [order.id, order.siteId, PaymentAttemptStatus.SUCCEEDED],
   );
 
-export const siteExists = async (tx: EntityManager, siteId: string): Promise<Site | null> =>
+export const siteById = async (tx: EntityManager, siteId: string): Promise<Site | null> =>
   selectEntity(tx, Site, `select * from sites where id = ?`, [siteId]);
 
 export const productOfSite = (tx: EntityManager, siteId: string, productId: string): Promise<Product | null> =>

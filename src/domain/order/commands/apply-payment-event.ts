@@ -149,10 +149,10 @@ const succeeded: Step = (tx, deps, event, siteId, order, attempt, facts, done) =
 
 /** A decline: recorded and alerted unless its metadata is wrong; the order fails only if it was its current attempt. */
 const failed: Step = (tx, deps, event, siteId, order, attempt, facts, done) => {
-  const actor = gatewayOf(event);
-  const decision = decideOrder(order, facts, 'paymentFailed', actor);
   // No money moved: a decline whose metadata is wrong changes nothing, it is only audited where the intent is.
   if (!intentOfThisSite.holds(facts)) return unmatched(tx, deps, done, { event, siteId, order, attempt, why: MISPLACED });
+  const actor = gatewayOf(event);
+  const decision = decideOrder(order, facts, 'paymentFailed', actor);
   const reason = facts.payment!.reason!;
   const failure = { siteId, orderId: order.id, attemptId: attempt.id, intentId: event.intent.id, reason };
   recordDecline(tx, attempt, reason, facts.now, event.eventId);

@@ -3,7 +3,7 @@ import { Order } from '../../../entities';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, ok, refuse, type Result } from '../../errors';
 import { newCartToken, type VisitorActor } from '../cart';
-import { siteExists } from '../repository';
+import { siteById } from '../repository';
 import { runOrderEvent } from '../runner/run';
 
 /** — -> DRAFT: a new cart, owned by whoever holds the returned token (the visitor it creates). A client's carts per minute are bounded. */
@@ -18,18 +18,14 @@ export async function createCart(
   }
   const { token, hash } = newCartToken();
   const visitor: VisitorActor = { kind: 'visitor', cartTokenHash: hash };
-  let currency = ''; // the site's, read with the facts
   const run = await runOrderEvent(em, deps, {
     siteId: input.siteId,
     event: 'createCart',
     actor: visitor,
-    facts: async (tx) => {
-      const site = await siteExists(tx, input.siteId);
-      currency = site?.currency ?? '';
-      return { siteKnown: site !== null };
-    },
+    facts: async (tx) => ({ site: await siteById(tx, input.siteId) }),
     change: async (tx, _none, facts) => {
-      const order = new Order(input.siteId, currency, hash, facts.now);
+      // The siteKnown guard held: the site is there.
+      const order = new Order(input.siteId, facts.site!.currency, hash, facts.now);
       tx.persist(order);
       return ok(order);
     },

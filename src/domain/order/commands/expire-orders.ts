@@ -4,7 +4,7 @@ import type { Actor } from '../../actor';
 import type { DomainDeps } from '../../deps';
 import { ok } from '../../errors';
 import { readInSite } from '../../tx';
-import { dueOrders, findOrder, isDue, lockOrder, untouchedDrafts } from '../repository';
+import { dueOrders, isDue, orderById, untouchedDrafts } from '../repository';
 import { runOrderEvent } from '../runner/run';
 
 const SCHEDULER: Actor = { kind: 'scheduler' };
@@ -55,15 +55,13 @@ export async function expireOrders(em: EntityManager, deps: DomainDeps, policy: 
   return sweep;
 }
 
-const find = (orderId: string) => (tx: EntityManager, lock: boolean) => (lock ? lockOrder(tx, orderId) : findOrder(tx, orderId));
-
 /** PENDING_PAYMENT or PAYMENT_FAILED -> EXPIRED, the current intent cancelled first (the table's `expire` rows). */
 async function expireOne(em: EntityManager, deps: DomainDeps, siteId: string, orderId: string, now: Date): Promise<boolean> {
   const run = await runOrderEvent(em, deps, {
     siteId,
     event: 'expire',
     actor: SCHEDULER,
-    find: find(orderId),
+    find: orderById(orderId),
     facts: async (tx) => ({ due: await isDue(tx, orderId, now) }),
     change: async (_tx, order) => {
       deps.faults.beforeExpire?.(orderId);
@@ -81,7 +79,7 @@ async function abandonCart(em: EntityManager, deps: DomainDeps, siteId: string, 
     siteId,
     event: 'expireCart',
     actor: SCHEDULER,
-    find: find(orderId),
+    find: orderById(orderId),
     facts: async () => ({ untouchedSince }),
     audit: (_facts, order) => ({ reason: 'cart untouched', detail: { lastChangeAt: order.updatedAt.toISOString() } }),
   });

@@ -6,7 +6,7 @@ import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
 import { isUuid } from '../../tx';
 import { Validator } from '../../validation';
-import { capturedAttempts, findOrder, lockOrder } from '../repository';
+import { capturedAttempts, orderById } from '../repository';
 import { runOrderEvent } from '../runner/run';
 
 const REASON_MAX = 1000;
@@ -28,19 +28,18 @@ export async function refundOrder(
   if (!v.ok) return { ok: false, errors: v.errors };
   if (!isUuid(input.orderId)) return notFound('Order', ['orderId']);
 
-  let planned: Awaited<ReturnType<typeof capturedAttempts>> = [];
   const run = await runOrderEvent(em, deps, {
     siteId: input.siteId,
     event: 'refund',
     actor: admin,
     reason,
-    find: (tx, lock) => (lock ? lockOrder(tx, input.orderId) : findOrder(tx, input.orderId)),
+    find: orderById(input.orderId),
     notFound: { what: 'Order', field: ['orderId'] },
     // Before the refunds: what to refund. After them, under the lock: what they set out to refund, and what is left.
-    facts: async (tx, order, before) => {
-      if (!before) return { captured: (planned = await capturedAttempts(tx, order!)) };
+    facts: async (tx, order, early) => {
+      if (!early) return { captured: await capturedAttempts(tx, order!) };
       const left = (await capturedAttempts(tx, order!)).length;
-      return { captured: planned, outcomes: { ...before, refund: { ...before.refund!, left } } };
+      return { captured: early.facts.captured, outcomes: { ...early.outcomes, refund: { ...early.outcomes.refund!, left } } };
     },
     change: async (tx, order, facts, decision) => {
       // The state stays (a SAME row): the history has no entry, so the log says what was paid back.

@@ -8,7 +8,7 @@ import { inSite } from '../../tx';
 import { mayStillBePaid } from '../attempt-process';
 import type { BeforeOutcomes } from '../facts';
 import { lockOrder } from '../repository';
-import { GatewayError, type PaymentClientConfig, type PaymentGateway } from '../ports';
+import { GatewayError, type PaymentClientConfig, type PaymentGateway, type PaymentIntentRef } from '../ports';
 import type { OrderEffect } from '../process';
 
 /**
@@ -55,6 +55,20 @@ export interface PaymentSessionView extends PaymentClientConfig {
   id: string;
   clientSecret: string;
 }
+
+/** What a client confirms an intent with. */
+const sessionOf = (gateway: PaymentGateway, intent: PaymentIntentRef): PaymentSessionView => ({
+  id: intent.id,
+  clientSecret: intent.clientSecret,
+  ...gateway.client,
+});
+
+/** The attempt's session once its intent is recorded; null before. */
+export const recordedSession = (
+  gateway: PaymentGateway,
+  attempt: Pick<PaymentAttempt, 'intentId' | 'clientSecret'>,
+): PaymentSessionView | null =>
+  attempt.intentId && attempt.clientSecret ? sessionOf(gateway, { id: attempt.intentId, clientSecret: attempt.clientSecret }) : null;
 
 export interface EffectOutcomes extends BeforeOutcomes {
   session?: PaymentSessionView;
@@ -108,8 +122,8 @@ const refusal = (err: unknown): string => {
 const createIntent: Effect = async (em, deps, { current: attempt, actor }) => {
   if (!attempt) return {};
   const gateway = gatewayOf(deps, attempt);
-  if (attempt.intentId && attempt.clientSecret)
-    return { session: { id: attempt.intentId, clientSecret: attempt.clientSecret, ...gateway.client } };
+  const recorded = recordedSession(gateway, attempt);
+  if (recorded) return { session: recorded };
   try {
     const intent = await gateway.createIntent({
       amountMinor: attempt.amountMinor,
@@ -123,7 +137,7 @@ const createIntent: Effect = async (em, deps, { current: attempt, actor }) => {
         .nativeUpdate(PaymentAttempt, { id: attempt.id, intentId: null }, { intentId: intent.id, clientSecret: intent.clientSecret })
         .then(() => undefined),
     );
-    return { session: { id: intent.id, clientSecret: intent.clientSecret, ...gateway.client } };
+    return { session: sessionOf(gateway, intent) };
   } catch (err) {
     const reason = refusal(err);
     deps.log.error({ siteId: attempt.siteId, orderId: attempt.orderId, attemptId: attempt.id, reason }, 'payment gateway call failed');

@@ -5,7 +5,7 @@ import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
 import { inSite, readInSite } from '../../tx';
 import type { BeforeOutcomes, OrderFacts } from '../facts';
-import { movesOf, type OrderEvent } from '../process';
+import { DECIDED_TWICE, type OrderEvent } from '../process';
 import { currentAttempt } from '../repository';
 import { EFFECTS, snapshot, type EffectOutcomes, type EffectPlan } from './effects';
 import { applyOrderMove, decideOrder, type AuditExtra, type Move, type OrderDecision } from './moves';
@@ -20,8 +20,8 @@ export interface OrderEventRequest {
   find?: (tx: EntityManager, lock: boolean) => Promise<Order | null>;
   /** What NOT_FOUND names when `find` finds nothing. */
   notFound?: { what: string; field?: string[] };
-  /** Facts beyond the order and its current attempt; `before` holds the before-effects' outcomes once they ran. */
-  facts?: (tx: EntityManager, order: Order | null, before: BeforeOutcomes | null) => Promise<Partial<OrderFacts>>;
+  /** Facts beyond the order and its current attempt; `early` is the unlocked decision's facts and the outcomes of its before-effects, once they ran. */
+  facts?: (tx: EntityManager, order: Order | null, early: Preflight | null) => Promise<Partial<OrderFacts>>;
   /** The command's own writes in the move's transaction, after the decision (a cart edit, a new cart). */
   change?: (
     tx: EntityManager,
@@ -32,6 +32,12 @@ export interface OrderEventRequest {
   audit?: AuditExtra | ((facts: OrderFacts, order: Order) => AuditExtra);
   /** refund: the admin's reason, carried to the effects' audit entries. */
   reason?: string | null;
+}
+
+/** What the unlocked first decision saw, and what its before-effects did. */
+export interface Preflight {
+  facts: OrderFacts;
+  outcomes: BeforeOutcomes;
 }
 
 export interface OrderEventResult {
@@ -54,12 +60,11 @@ export function reportMoves(deps: DomainDeps, moves: readonly Move[]): void {
  * decided once without the lock, its effects run and are recorded, then phases 1-4 run with their outcomes as facts.
  */
 export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<OrderEventResult>> {
-  const beforeFirst = movesOf(req.event).some((r) => r.effects?.some((e) => e.when === 'before'));
-  let before: BeforeOutcomes | null = null;
-  if (beforeFirst) {
-    const early = await preflight(em, deps, req);
-    if (!early.ok) return early;
-    before = early.value;
+  let early: Preflight | null = null;
+  if (DECIDED_TWICE.has(req.event)) {
+    const first = await preflight(em, deps, req);
+    if (!first.ok) return first;
+    early = first.value;
   }
 
   let moves: Move[] = [];
@@ -68,7 +73,7 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
   const moved = await inSite(em, req.siteId, async (tx) => {
     const order = req.find ? await req.find(tx, true) : null;
     if (req.find && !order) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
-    const facts = await loadFacts(tx, deps, req, order, before);
+    const facts = await loadFacts(tx, deps, req, order, early);
     const decided = decideOrder(order, facts, req.event, req.actor);
     if (!decided.ok) return decided;
     decision = decided;
@@ -85,7 +90,7 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
   if (!moved.ok) return moved;
   reportMoves(deps, moves);
 
-  const outcomes: EffectOutcomes = { ...before };
+  const outcomes: EffectOutcomes = { ...early?.outcomes };
   for (const effect of decision!.row.effects ?? []) {
     if (effect.when === 'after') Object.assign(outcomes, await EFFECTS[effect.name](em, deps, plan!));
   }
@@ -115,15 +120,15 @@ async function loadFacts(
   deps: DomainDeps,
   req: OrderEventRequest,
   order: Order | null,
-  before: BeforeOutcomes | null,
+  early: Preflight | null,
 ): Promise<OrderFacts> {
   const current = order ? await currentAttempt(tx, order) : null;
-  const extra = req.facts ? await req.facts(tx, order, before) : {};
-  return { now: deps.clock.now(), order, current, outcomes: { ...before }, ...extra };
+  const extra = req.facts ? await req.facts(tx, order, early) : {};
+  return { now: deps.clock.now(), order, current, outcomes: { ...early?.outcomes }, ...extra };
 }
 
 /** Decides without the lock and runs the before-effects of the row it would take; their outcomes are facts of the move. */
-async function preflight(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<BeforeOutcomes>> {
+async function preflight(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<Preflight>> {
   const seen = await readInSite(em, req.siteId, async (tx) => {
     const order = req.find ? await req.find(tx, false) : null;
     if (!order) return null;
@@ -137,7 +142,7 @@ async function preflight(em: EntityManager, deps: DomainDeps, req: OrderEventReq
   for (const effect of seen.decision.row.effects ?? []) {
     if (effect.when === 'before') Object.assign(outcomes, await EFFECTS[effect.name](em, deps, plan));
   }
-  return ok(outcomes);
+  return ok({ facts: seen.facts, outcomes });
 }
 
 /** The one place entities are copied out of a transaction for the effects that run after it. */
