@@ -1,11 +1,23 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { uuidv7 } from './ids';
 
-/** Append-only record of every action. Order transitions carry fromState/toState; Order.history reads those. */
-@Entity({ tableName: 'audit_log' })
-export class AuditEntry {
+/** What every audit record says, whoever it belongs to. */
+export interface AuditRecordFields {
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  detail?: string | null;
+  fromState?: string | null;
+  toState?: string | null;
+  reason?: string | null;
+}
+
+/** The columns every audit record has, in both tables; each table adds its own site (or none). */
+@Entity({ abstract: true })
+export abstract class AuditRecord {
   @PrimaryKey({ type: 'uuid' }) id: string = uuidv7();
-  @Property({ type: 'uuid', nullable: true }) siteId: string | null;
   @Property({ type: 'timestamptz' }) at: Date;
   @Property({ type: 'text' }) actor: string;
   @Property({ type: 'text' }) action: string;
@@ -16,19 +28,7 @@ export class AuditEntry {
   @Property({ type: 'text', nullable: true }) toState: string | null = null;
   @Property({ type: 'text', nullable: true }) reason: string | null = null;
 
-  constructor(fields: {
-    siteId: string | null;
-    at: Date;
-    actor: string;
-    action: string;
-    entity: string;
-    entityId: string;
-    detail?: string | null;
-    fromState?: string | null;
-    toState?: string | null;
-    reason?: string | null;
-  }) {
-    this.siteId = fields.siteId;
+  constructor(fields: AuditRecordFields) {
     this.at = fields.at;
     this.actor = fields.actor;
     this.action = fields.action;
@@ -40,3 +40,25 @@ export class AuditEntry {
     this.reason = fields.reason ?? null;
   }
 }
+
+/**
+ * Append-only record of every action in a site. Order transitions carry fromState/toState; Order.history reads
+ * those. The table's key is (site_id, id) so it can be sharded by site; the ORM keys it by id alone, unique in
+ * practice (uuidv7), so entries load and compare as before.
+ */
+@Entity({ tableName: 'audit_log' })
+export class AuditEntry extends AuditRecord {
+  @Property({ type: 'uuid' }) siteId: string;
+
+  constructor(fields: AuditRecordFields & { siteId: string }) {
+    super(fields);
+    this.siteId = fields.siteId;
+  }
+}
+
+/**
+ * Append-only record of a platform action (sites, admins, events no site holds): no site, so a table of its own,
+ * never sharded. Readable and writable only in a transaction bound to no site (row-level security).
+ */
+@Entity({ tableName: 'platform_audit_log' })
+export class PlatformAuditEntry extends AuditRecord {}

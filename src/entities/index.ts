@@ -1,5 +1,5 @@
 import { Admin, AdminSite } from './admin';
-import { AuditEntry } from './audit-entry';
+import { AuditEntry, AuditRecord, PlatformAuditEntry } from './audit-entry';
 import { ContentItem, ContentVersion, Suggestion } from './content';
 import { Order, OrderLine } from './order';
 import { PaymentAttempt } from './payment-attempt';
@@ -8,7 +8,7 @@ import { Product } from './product';
 import { Site } from './site';
 import { WebhookEvent } from './webhook-event';
 
-export { Admin, AdminSite, AuditEntry, Order, OrderLine, PaymentAttempt, PaymentFailure, Product, Site, WebhookEvent };
+export { Admin, AdminSite, AuditEntry, Order, OrderLine, PaymentAttempt, PaymentFailure, PlatformAuditEntry, Product, Site, WebhookEvent };
 export { PaymentFailureKind } from './payment-failure';
 export type { AddressValue } from './order';
 export * from './states';
@@ -24,7 +24,9 @@ export const allEntities = [
   PaymentAttempt,
   PaymentFailure,
   WebhookEvent,
+  AuditRecord,
   AuditEntry,
+  PlatformAuditEntry,
   ContentItem,
   ContentVersion,
   Suggestion,

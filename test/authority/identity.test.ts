@@ -101,7 +101,7 @@ describe('admin tokens', () => {
     for (const token of [first, second]) expect(code(await me(token))).toBe('UNAUTHENTICATED');
     expect(code(await me(other))).toBeNull();
     expect((await me(await login(t, 'logout@aegis.test'))).data!.me!.email).toBe('logout@aegis.test');
-    expect(await ownerSql(t.dbUrl, `select actor from audit_log where action = 'admin.logoutAll'`)).toEqual([
+    expect(await ownerSql(t.dbUrl, `select actor from platform_audit_log where action = 'admin.logoutAll'`)).toEqual([
       { actor: 'admin:logout@aegis.test' },
     ]);
   });
