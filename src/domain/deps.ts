@@ -5,6 +5,7 @@ import type { ContentAdvisor } from '../integrations/ai/advisor';
 import type { DomainMetrics } from './metrics';
 import type { PaymentProviders } from './order/ports';
 import type { TokenService } from './identity/tokens';
+import type { AttemptCounter } from './identity/ports';
 import type { RateLimiter } from './identity/rate-limiter';
 
 /** Test seams for fault injection; production leaves them unset. */
@@ -23,7 +24,8 @@ export interface DomainDeps {
   /** The AI Advisory Service's model provider. */
   advisor: ContentAdvisor;
   tokens: TokenService;
-  loginLimiter: RateLimiter;
+  /** Login attempts, counted in PostgreSQL by every server process together. */
+  loginLimiter: AttemptCounter;
   /** Carts a client may create per window: a cart is a row, and creating them must not fill the database. */
   cartLimiter: RateLimiter;
   log: Logger;

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Admin, AdminSite, AuditEntry, Role, Site } from '../../entities';
+import { Admin, AdminSite, PlatformAuditEntry, Role, Site } from '../../entities';
 import type { AdminActor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
@@ -56,7 +56,7 @@ export async function adminLogin(
   const now = deps.clock.now();
   // An email no admin can have (control characters, over 254 characters) is never a limiter key nor sent to the database.
   const possible = email.length <= 254 && !hasControlChars(email) ? email : null;
-  const entry = enterLogin(deps.loginLimiter, input.clientKey, possible, now.getTime());
+  const entry = await enterLogin(deps.loginLimiter, { scope: 'admin', clientKey: input.clientKey, email: possible });
   // The log names the email by a short digest: the string is the caller's, of any length.
   if (entry.limited) {
     deps.log.warn({ emailHash: emailTag(email), client: input.clientKey.slice(0, 64) }, 'login rate limited');
@@ -70,7 +70,7 @@ export async function adminLogin(
     deps.log.info({ emailHash: emailTag(email) }, 'login refused');
     return refuse(ErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
   }
-  entry.succeeded();
+  await entry.succeeded();
   return onPlatform(em, async (tx) => {
     audit(tx, { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: [] }, now, {
       siteId: null,
@@ -212,6 +212,6 @@ export async function bootstrapSuperAdmin(
 export function hasSignedIn(em: EntityManager, email: string): Promise<boolean> {
   return readOnPlatform(em, async (tx) => {
     const admin = await tx.findOne(Admin, { email: email.trim().toLowerCase() });
-    return admin ? (await tx.count(AuditEntry, { action: 'admin.login', entityId: admin.id })) > 0 : false;
+    return admin ? (await tx.count(PlatformAuditEntry, { action: 'admin.login', entityId: admin.id })) > 0 : false;
   });
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { RateLimiter } from './rate-limiter';
+import type { AttemptCounter } from './ports';
 
 /**
- * The login limits, per window of the limiter (15 minutes). They count failures, not attempts: an attempt is
- * counted when it starts (so parallel guesses count too) and taken back when it succeeds, so an admin who signs in
- * often is never limited. The hard limits are per client: one client cannot lock out an email for everyone else.
- * For the email alone the answer is only slowed down, so the right password from another client still signs in.
+ * The login limits, per window of the counter (15 minutes), counted by every server process together (in
+ * PostgreSQL). They count failures, not attempts: an attempt is counted when it starts (so parallel guesses count
+ * too) and taken back when it succeeds, so an admin who signs in often is never limited. The hard limits are per
+ * client: one client cannot lock out an email for everyone else. For the email alone the answer is only slowed
+ * down, so the right password from another client still signs in.
  */
 export const LOGIN_LIMITS = {
   windowMs: 15 * 60 * 1000,
@@ -26,25 +27,50 @@ const keyOf = (s: string) => digest(s).slice(0, 32);
 /** How an email is named in the log: a prefix of its digest, never the string an attacker chose. */
 export const emailTag = (email: string) => digest(email).slice(0, 12);
 
-export type LoginEntry = { limited: true } | { limited: false; delayMs: number; succeeded(): void };
+/** Whose logins a key counts: the platform's admins, or one site's customers (their keys carry the site). */
+export type LoginScope = 'admin' | `site:${string}`;
+
+export type LoginEntry = { limited: true } | { limited: false; delayMs: number; succeeded(): Promise<void> };
 
 /**
- * Checks the limits before any work and counts the attempt as a failure until `succeeded()`. The client is checked
- * first, and a limited client adds no key at all. `email` is null when no admin can have it (too long, control
- * characters): it is then never a key, and only the client counts.
+ * Checks the limits before any work and counts the attempt as a failure until `succeeded()`. Each count is atomic
+ * and answers the key's count with this attempt (so parallel attempts, on any process, each see their own); an
+ * attempt over a limit is taken back at once, so refused attempts count nothing. The client is counted first, and a
+ * limited client touches no other key. `email` is null when no admin can have it (too long, control characters): it
+ * is then never a key, and only the client counts. The counter out of reach rejects: nothing is let through uncounted.
  */
-export function enterLogin(limiter: RateLimiter, clientKey: string, email: string | null, nowMs: number): LoginEntry {
-  const keys = [`client:${clientKey.length <= 64 ? clientKey : keyOf(clientKey)}`];
-  if (limiter.count(keys[0], nowMs) >= LOGIN_LIMITS.perClient) return { limited: true };
-  let delayMs = 0;
-  if (email !== null) {
-    const pair = `pair:${keyOf(`${clientKey}\n${email}`)}`;
-    if (limiter.count(pair, nowMs) >= LOGIN_LIMITS.perClientAndEmail) return { limited: true };
-    const byEmail = `email:${keyOf(email)}`;
-    const excess = limiter.count(byEmail, nowMs) - LOGIN_LIMITS.slowEmailAfter;
-    if (excess >= 0) delayMs = Math.min(LOGIN_LIMITS.firstDelayMs * 2 ** excess, LOGIN_LIMITS.maxDelayMs);
-    keys.push(pair, byEmail);
+export async function enterLogin(
+  counter: AttemptCounter,
+  login: { scope: LoginScope; clientKey: string; email: string | null },
+): Promise<LoginEntry> {
+  const { scope, clientKey, email } = login;
+  const counted: string[] = [];
+  const add = async (key: string) => {
+    const n = await counter.add(key);
+    counted.push(key);
+    return n;
+  };
+  const takeBack = async () => {
+    await Promise.all(counted.splice(0).map((key) => counter.refund(key)));
+  };
+  try {
+    if ((await add(`${scope}:client:${clientKey.length <= 64 ? clientKey : keyOf(clientKey)}`)) > LOGIN_LIMITS.perClient) {
+      await takeBack();
+      return { limited: true };
+    }
+    let delayMs = 0;
+    if (email !== null) {
+      if ((await add(`${scope}:pair:${keyOf(`${clientKey}\n${email}`)}`)) > LOGIN_LIMITS.perClientAndEmail) {
+        await takeBack();
+        return { limited: true };
+      }
+      const excess = (await add(`${scope}:email:${keyOf(email)}`)) - 1 - LOGIN_LIMITS.slowEmailAfter;
+      if (excess >= 0) delayMs = Math.min(LOGIN_LIMITS.firstDelayMs * 2 ** excess, LOGIN_LIMITS.maxDelayMs);
+    }
+    return { limited: false, delayMs, succeeded: takeBack };
+  } catch (err) {
+    // What was counted is taken back if the counter answers again; the attempt itself fails.
+    await takeBack().catch(() => undefined);
+    throw err;
   }
-  for (const key of keys) limiter.add(key, nowMs);
-  return { limited: false, delayMs, succeeded: () => keys.forEach((key) => limiter.refund(key)) };
 }

@@ -1,7 +1,7 @@
 /**
- * Fixed-window counter per key (in this process), so a login or a cart cannot be hammered. It holds at most
- * `maxKeys` keys: when full, expired windows go first, then the oldest; a flood of new keys costs its senders'
- * own oldest counters rather than the process's memory.
+ * Fixed-window counter per key (in this process), so carts cannot be created in bulk (logins are counted by every
+ * process together: ports.ts). It holds at most `maxKeys` keys: when full, expired windows go first, then the
+ * oldest; a flood of new keys costs its senders' own oldest counters rather than the process's memory.
  */
 export class RateLimiter {
   // Insertion order is window-start order (a key moves to the end when its window restarts): the oldest come first.
