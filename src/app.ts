@@ -5,6 +5,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildContext, type Context } from './context';
+import { requestLogger } from './logger';
 import type { Orm } from './db/orm';
 import type { DomainDeps } from './domain/deps';
 import { assertListsSized, queryCostLimit } from './graphql-limits/query-cost';
@@ -14,6 +15,7 @@ import { httpMetrics, metricsEndpoint, routeName } from './http/http-metrics';
 import { jsonErrors } from './http/json-errors';
 import { operationMetrics } from './http/operation-metrics';
 import { requestId, requestIdOf } from './http/request-id';
+import { databaseUnreachable, SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE_MESSAGE, serviceUnavailable } from './http/service-unavailable';
 import { requestLog } from './http/request-log';
 import { responseSizeGuard } from './http/response-size';
 import { paymentWebhookRouter } from './http/payment-webhook';
@@ -62,6 +64,15 @@ export async function createApp(opts: AppOptions) {
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: !opts.production,
+    // An outage says only its code and plain message, in every environment: the stack would name our internals.
+    formatError: (formatted) =>
+      formatted.extensions?.code === SERVICE_UNAVAILABLE
+        ? {
+            message: SERVICE_UNAVAILABLE_MESSAGE,
+            ...(formatted.path && { path: formatted.path }),
+            extensions: { code: SERVICE_UNAVAILABLE },
+          }
+        : formatted,
     introspection: !opts.production,
     csrfPrevention: true,
     // The shutdown is ours (runtime close()): Apollo's own SIGTERM handler would stop it under in-flight requests.
@@ -108,6 +119,15 @@ export async function createApp(opts: AppOptions) {
           clientKey: req.ip ?? 'unknown',
           authorization: req.header('authorization'),
           cartToken: req.header('x-cart-token'),
+        }).catch((err: unknown) => {
+          // Reading the admin of a token needs the database: out of reach, the answer is a 503, not "Context creation failed".
+          const unreachable = databaseUnreachable(err);
+          if (!unreachable) throw err;
+          requestLogger(deps.log, { requestId: requestIdOf(res), actor: 'anonymous' }).error(
+            { reason: unreachable },
+            'database unreachable',
+          );
+          throw serviceUnavailable();
         }),
     }),
   );
