@@ -26,6 +26,8 @@ export interface Config {
     apiBase?: string;
     /** Stripe.js's key for storefronts; with the sandbox, a sandbox key. */
     publishableKey?: string;
+    /** STRIPE_TIMEOUT_MS: how long one gateway call may take before it fails (a hung gateway must not hold a checkout). */
+    timeoutMs: number;
     /**
      * No STRIPE_SECRET_KEY (nor STRIPE_API_BASE) outside production: `npm start` serves the offline payment sandbox on loopback and points
      * the same Stripe adapter at it. Never in production.
@@ -40,6 +42,10 @@ export interface Config {
   alertRateLimit: { max: number; windowMs: number };
   /** When the order expiry job runs (cron, UTC); `off` schedules nothing (the job can still be triggered). */
   expiryJobCron: string;
+  /** When the payment reconciliation job runs (cron, UTC); `off` schedules nothing. */
+  reconcileJobCron: string;
+  /** A PENDING attempt whose intent is older than this many seconds is looked up at the gateway (lost webhooks). */
+  reconcileAfterSeconds: number;
   /** A DRAFT cart untouched this long is expired by the same job. */
   draftCartTtlDays: number;
   /** createCart calls per client per minute. */
@@ -125,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: secret('STRIPE_WEBHOOK_SECRET', () => `whsec_${randomBytes(24).toString('base64url')}`),
       apiBase: env.STRIPE_API_BASE || undefined,
       publishableKey: env.STRIPE_PUBLISHABLE_KEY || (sandbox ? 'pk_test_aegis_sandbox' : undefined),
+      timeoutMs: positiveInt('STRIPE_TIMEOUT_MS', 10_000, env),
       sandbox: sandbox ? { port: nonNegativeInt('STRIPE_SANDBOX_PORT', 0, env) } : null,
     },
     paymentProvider: env.PAYMENT_PROVIDER || 'stripe',
@@ -137,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
     alertRateLimit: { max: positiveInt('ALERT_MAX_PER_WINDOW', 10, env), windowMs: positiveInt('ALERT_WINDOW_SECONDS', 60, env) * 1000 },
     expiryJobCron: env.EXPIRY_JOB_CRON || '* * * * *',
+    reconcileJobCron: env.RECONCILE_JOB_CRON || '* * * * *',
+    reconcileAfterSeconds: positiveInt('RECONCILE_AFTER_S', 600, env),
     draftCartTtlDays: positiveInt('DRAFT_CART_TTL_DAYS', 30, env),
     cartRateLimitPerMinute: positiveInt('CART_RATE_LIMIT_PER_MINUTE', 60, env),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),

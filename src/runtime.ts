@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { bootstrap as bootstrapAdmin, type Bootstrap } from './bootstrap-password';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
+import { PostgresAttemptCounter, requestRoleUrl } from './db/attempt-counter';
 import { systemClock, type Clock } from './domain/clock';
 import type { DomainDeps, Faults } from './domain/deps';
 import { LOGIN_LIMITS } from './domain/identity/login-limits';
@@ -19,7 +20,7 @@ import { paymentProviders } from './integrations/payment-providers';
 import { stripeProvider } from './integrations/stripe/provider';
 import { stripeClient } from './integrations/stripe/stripe-gateway';
 import type { PaymentProvider, PaymentProviders } from './domain/order/ports';
-import { startJobs, type Jobs } from './jobs/expiry-job';
+import { startJobs, type Jobs } from './jobs/jobs';
 import { logger } from './logger';
 import { MeteredAdvisor } from './metrics/advisor';
 import { MeteredGateway } from './metrics/gateway';
@@ -108,7 +109,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     : undefined;
   if (sandbox) phase('paymentSandbox');
   const apiBase = sandbox?.url ?? config.stripe.apiBase;
-  const stripe = stripeClient({ secretKey: config.stripe.secretKey, apiBase });
+  const stripe = stripeClient({ secretKey: config.stripe.secretKey, apiBase, timeoutMs: config.stripe.timeoutMs });
   const clock = opts.clock ?? systemClock;
   const metrics = new AegisMetrics();
   const alerts = createNotifier({
@@ -138,12 +139,19 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     await db.close();
     throw err;
   }
+  // Counted in PostgreSQL as the request role, so every process of the deployment counts the same logins.
+  const loginLimiter = new PostgresAttemptCounter({
+    url: requestRoleUrl(db.ownerUrl, db.requestRole),
+    windowMs: LOGIN_LIMITS.windowMs,
+    clock,
+    log: logger,
+  });
   const deps: DomainDeps = {
     clock,
     payments,
     advisor: new MeteredAdvisor(new OpenAIAdvisor(config.openai), metrics),
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
-    loginLimiter: new RateLimiter(LOGIN_LIMITS.perClient, LOGIN_LIMITS.windowMs),
+    loginLimiter,
     cartLimiter: new RateLimiter(config.cartRateLimitPerMinute, 60 * 1000),
     log: logger,
     alerts,
@@ -158,8 +166,9 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
       ownerUrl: db.ownerUrl,
       orm: db.orm,
       deps,
-      cron: config.expiryJobCron,
+      cron: { expiry: config.expiryJobCron, reconciliation: config.reconcileJobCron },
       policy: { draftTtlMs: config.draftCartTtlDays * 24 * 3600 * 1000 },
+      reconciliation: { afterMs: config.reconcileAfterSeconds * 1000 },
     });
     jobs = started;
     phase('jobs');
@@ -196,11 +205,13 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
         await started.stop();
         await apollo.stop();
         await alerts.flush();
+        await loginLimiter.close();
         await db.close();
       },
     };
   } catch (err) {
     await jobs?.stop();
+    await loginLimiter.close();
     await sandbox?.close();
     await db.close();
     throw err;

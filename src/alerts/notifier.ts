@@ -3,7 +3,16 @@ import type { Logger } from '../logger';
 
 /** What an operator is told about. Every kind is also logged, with its fields, where it happens. */
 export type AlertKind =
-  'payment_failed' | 'webhook_signature_rejected' | 'needs_refund' | 'refund_refused' | 'cancel_refused' | 'job_failed' | 'ai_unavailable';
+  | 'payment_failed'
+  | 'webhook_signature_rejected'
+  | 'needs_refund'
+  | 'amount_mismatch'
+  | 'dispute'
+  | 'refund_refused'
+  | 'cancel_refused'
+  | 'reconciliation_failed'
+  | 'job_failed'
+  | 'ai_unavailable';
 
 export interface Alert {
   kind: AlertKind;

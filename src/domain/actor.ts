@@ -4,7 +4,8 @@ import type { Role } from '../entities';
 export type Actor =
   | { kind: 'visitor'; cartTokenHash: string }
   | { kind: 'admin'; adminId: string; email: string; role: Role; siteIds: string[] }
-  | { kind: 'gateway'; provider: string }
+  /** `via: 'reconciliation'`: a fact Aegis asked the gateway for, rather than one the gateway sent. */
+  | { kind: 'gateway'; provider: string; via?: 'reconciliation' }
   | { kind: 'scheduler' }
   | { kind: 'ai' }
   | { kind: 'system'; name: string };
@@ -20,7 +21,7 @@ export function actorName(actor: Actor): string {
     case 'admin':
       return `admin:${actor.email}`;
     case 'gateway':
-      return `gateway:${actor.provider}`;
+      return actor.via ? `gateway:${actor.provider}:${actor.via}` : `gateway:${actor.provider}`;
     case 'scheduler':
       return 'system:scheduler';
     case 'ai':

@@ -6,11 +6,13 @@ import type { Orm } from '../db/orm';
 import { requestLogger, type RequestLogContext } from '../logger';
 import type { AegisMetrics, WebhookOutcome } from '../metrics/registry';
 import { requestIdOf } from './request-id';
+import { databaseUnreachable, serviceUnavailableBody } from './service-unavailable';
 
 /** A payment declined is applied too: it moved the order to PAYMENT_FAILED. */
 const COUNTED_AS: Record<PaymentEventOutcome, WebhookOutcome> = {
   confirmed: 'applied',
   failed: 'applied',
+  recorded: 'applied',
   duplicate: 'duplicate',
   unmatched: 'unmatched',
   unhandled: 'unhandled',
@@ -21,8 +23,8 @@ const COUNTED_AS: Record<PaymentEventOutcome, WebhookOutcome> = {
  * anything of the body is read and translates the event into the domain's words;
  * the verified, typed event then goes to the Commerce Engine, which records it and applies it in one
  * transaction. Bad signature, or a signed event without the fields read: 400, nothing written. Duplicate or
- * unhandled: 200. A fault: 500, so the gateway delivers again. Every answer is JSON. Its lines, the domain's
- * included, carry the request id and the site the event names.
+ * unhandled: 200. A fault: 500, so the gateway delivers again; the database out of reach: 503, the same. Every
+ * answer is JSON. Its lines, the domain's included, carry the request id and the site the event names.
  */
 export function paymentWebhookRouter(orm: Orm, deps: DomainDeps, metrics: AegisMetrics): Router {
   const router = express.Router();
@@ -62,6 +64,13 @@ export function paymentWebhookRouter(orm: Orm, deps: DomainDeps, metrics: AegisM
       res.status(200).json({ received: true, outcome });
     } catch (err) {
       metrics.webhookEvent('failed');
+      const unreachable = databaseUnreachable(err);
+      if (unreachable) {
+        // 503: the gateway delivers it again, and the event is applied once the database is back.
+        log.error({ eventId: event.eventId, type: event.type, reason: unreachable }, 'gateway event deferred: database unreachable');
+        res.status(503).json(serviceUnavailableBody());
+        return;
+      }
       log.error({ err, eventId: event.eventId, type: event.type }, 'gateway event failed; the gateway will deliver it again');
       res.status(500).json({ error: 'event not processed' });
     }

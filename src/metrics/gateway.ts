@@ -1,4 +1,4 @@
-import type { CreateIntentRequest, PaymentGateway, PaymentIntentRef, RefundRequest } from '../domain/order/ports';
+import type { CreateIntentRequest, IntentStatus, PaymentGateway, PaymentIntentRef, RefundRequest } from '../domain/order/ports';
 import type { AegisMetrics, GatewayOperation } from './registry';
 
 /** The gateway port, counted and timed around any adapter, so the adapter itself knows nothing of metrics. */
@@ -26,6 +26,10 @@ export class MeteredGateway implements PaymentGateway {
 
   refund(req: RefundRequest): Promise<{ id: string }> {
     return this.observe('refund', () => this.inner.refund(req));
+  }
+
+  retrieveIntent(intentId: string): Promise<IntentStatus> {
+    return this.observe('retrieve_intent', () => this.inner.retrieveIntent(intentId));
   }
 
   private async observe<T>(operation: GatewayOperation, call: () => Promise<T>): Promise<T> {

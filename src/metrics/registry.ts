@@ -5,7 +5,7 @@ import type { OrderState } from '../entities';
 
 /** What became of one delivery to POST /webhooks/stripe (`applied`: it moved an order, to CONFIRMED or PAYMENT_FAILED). */
 export type WebhookOutcome = 'signature_rejected' | 'duplicate' | 'applied' | 'unmatched' | 'unhandled' | 'failed';
-export type GatewayOperation = 'create_intent' | 'cancel_intent' | 'refund';
+export type GatewayOperation = 'create_intent' | 'cancel_intent' | 'refund' | 'retrieve_intent';
 
 /**
  * One app instance's metrics, on a Registry of its own: several servers may share a process (the tests do), and the

@@ -6,6 +6,9 @@ import { Migration20261201000000_admin_token_version } from './Migration20261201
 import { Migration20261201010000_draft_expiry } from './Migration20261201010000_draft_expiry';
 import { Migration20261201020000_request_role } from './Migration20261201020000_request_role';
 import { Migration20261202000000_attempt_provider } from './Migration20261202000000_attempt_provider';
+import { Migration20261203000000_gateway_word } from './Migration20261203000000_gateway_word';
+import { Migration20261203010000_login_limits } from './Migration20261203010000_login_limits';
+import { Migration20261203020000_shard_keys } from './Migration20261203020000_shard_keys';
 
 /** Every committed migration, in order. Listed explicitly so the compiled build needs no file globbing. */
 export const migrationsList = [
@@ -17,4 +20,7 @@ export const migrationsList = [
   { name: 'Migration20261201010000_draft_expiry', class: Migration20261201010000_draft_expiry },
   { name: 'Migration20261201020000_request_role', class: Migration20261201020000_request_role },
   { name: 'Migration20261202000000_attempt_provider', class: Migration20261202000000_attempt_provider },
+  { name: 'Migration20261203000000_gateway_word', class: Migration20261203000000_gateway_word },
+  { name: 'Migration20261203010000_login_limits', class: Migration20261203010000_login_limits },
+  { name: 'Migration20261203020000_shard_keys', class: Migration20261203020000_shard_keys },
 ];

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { deny, shield } from 'graphql-shield';
 import type { Context } from '../context';
+import { databaseUnreachable, serviceUnavailable } from '../http/service-unavailable';
 import { forbidden, isAdmin, isAdminOfSite, isPublic, isReachable, isSuperAdmin, isVisitor, isVisitorOrAdminOfSite } from './rules';
 
 /** `{ a: rule, b: rule }`: the fields of one object type that share a rule, named one by one. */
@@ -57,7 +58,8 @@ export const ruleMap = {
   OrderLine: each(isReachable, 'id', 'product', 'quantity', 'unitPriceMinor', 'lineTotalMinor'),
   OrderEvent: each(isReachable, 'at', 'from', 'to', 'actor', 'reason'),
   PaymentSession: each(isReachable, 'id', 'clientSecret', 'publishableKey', 'sandboxUrl'),
-  PaymentAttempt: each(isReachable, 'id', 'status', 'amountMinor', 'createdAt', 'failureReason', 'needsRefund'),
+  PaymentDispute: each(isReachable, 'id', 'status', 'reason', 'amountMinor', 'closed'),
+  PaymentAttempt: each(isReachable, 'id', 'status', 'amountMinor', 'createdAt', 'failureReason', 'needsRefund', 'refundedMinor', 'dispute'),
   Order: each(
     isReachable,
     'id',
@@ -76,6 +78,8 @@ export const ruleMap = {
     'paymentAttempts',
     'paymentSession',
     'needsRefund',
+    'disputed',
+    'disputeOutcome',
     'history',
   ),
   OrderEdge: each(isReachable, 'cursor', 'node'),
@@ -120,7 +124,14 @@ export function permissions() {
     fallbackError: (thrown, _parent, _args, shieldCtx, info) => {
       const ctx = shieldCtx as unknown as Context;
       if (!thrown) return forbidden();
-      ctx.deps.log.error({ err: thrown, requestId: ctx.requestId, field: `${info.parentType.name}.${info.fieldName}` }, 'resolver failed');
+      const field = `${info.parentType.name}.${info.fieldName}`;
+      // An outage, not a bug: one line with the driver's reason, and an answer the client may retry.
+      const unreachable = databaseUnreachable(thrown);
+      if (unreachable) {
+        ctx.deps.log.error({ requestId: ctx.requestId, field, reason: unreachable }, 'database unreachable');
+        return serviceUnavailable();
+      }
+      ctx.deps.log.error({ err: thrown, requestId: ctx.requestId, field }, 'resolver failed');
       return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     },
     allowExternalErrors: false,

@@ -1,13 +1,25 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { resumableSession } from '../domain/order/queries';
+import type { PaymentAttempt as AttemptRow } from '../entities';
 import { pageSize } from '../domain/pagination';
 import { OrderState } from '../entities/states';
-import { Order, OrderEvent, OrderLine, PaymentAttempt, PaymentSession } from '../schema/types';
+import { Order, OrderEvent, OrderLine, PaymentAttempt, PaymentDispute, PaymentSession } from '../schema/types';
 import { toProduct } from './mappers';
 
 /** Lists without a cursor still have a bounded size (the query cost multiplies by it); lines are bounded by the cart. */
 const firstArg = { nullable: true, defaultValue: 50, description: 'At most 100.' } as const;
+
+const disputeOf = (a: AttemptRow): PaymentDispute | null =>
+  a.disputeId === null
+    ? null
+    : {
+        id: a.disputeId,
+        status: a.disputeStatus ?? 'unknown',
+        reason: a.disputeReason,
+        amountMinor: a.disputeAmountMinor ?? 0,
+        closed: a.disputeClosed,
+      };
 
 /** Order's nested fields: the parts asked in one tick are read in one transaction (src/context.ts). */
 @Resolver(() => Order)
@@ -38,6 +50,8 @@ export class OrderFieldsResolver {
       createdAt: a.createdAt,
       failureReason: a.failureReason,
       needsRefund: a.needsRefund,
+      refundedMinor: a.refundedMinor,
+      dispute: disputeOf(a),
     }));
   }
 
@@ -53,6 +67,22 @@ export class OrderFieldsResolver {
   async needsRefund(@Root() order: Order, @Ctx() ctx: Context): Promise<boolean> {
     const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
     return attempts.some((a) => a.needsRefund);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when a payment of this order was ever disputed at the gateway (a chargeback).' })
+  async disputed(@Root() order: Order, @Ctx() ctx: Context): Promise<boolean> {
+    const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
+    return attempts.some((a) => a.disputeId !== null);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The latest dispute's outcome once closed (won, lost, warning_closed); null while open or when none.",
+  })
+  async disputeOutcome(@Root() order: Order, @Ctx() ctx: Context): Promise<string | null> {
+    const attempts = await ctx.orderDetail(order.siteId, 'attempts', order.id);
+    const latest = attempts.filter((a) => a.disputeId !== null).pop();
+    return latest?.disputeClosed ? latest.disputeStatus : null;
   }
 
   @FieldResolver(() => [OrderEvent], { description: 'Oldest first.' })

@@ -99,6 +99,15 @@ export class PaymentSession {
   sandboxUrl!: string | null;
 }
 
+@ObjectType({ description: 'A dispute (chargeback) of a payment, as the gateway last reported it.' })
+export class PaymentDispute {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: "The gateway's status, e.g. needs_response, under_review, won, lost." }) status!: string;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => Int) amountMinor!: number;
+  @Field(() => Boolean, { description: 'Closed (won, lost or warning_closed): `status` is its outcome.' }) closed!: boolean;
+}
+
 @ObjectType()
 export class PaymentAttempt {
   @Field(() => ID) id!: string;
@@ -108,6 +117,9 @@ export class PaymentAttempt {
   @Field(() => String, { nullable: true }) failureReason!: string | null;
   @Field(() => Boolean, { description: 'Money was taken for this attempt but could not confirm the order: an admin must refund it.' })
   needsRefund!: boolean;
+  @Field(() => Int, { description: "Refunded so far, as the gateway's charge reports it (refunds made outside Aegis included)." })
+  refundedMinor!: number;
+  @Field(() => PaymentDispute, { nullable: true }) dispute!: PaymentDispute | null;
 }
 
 /** Order's scalar fields; lines, payments and history are field resolvers (src/resolvers/order-fields.ts). */

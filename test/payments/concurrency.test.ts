@@ -1,7 +1,8 @@
 import PgBoss from 'pg-boss';
 import { expireOrders } from '../../src/domain/order/commands/expire-orders';
 import { startStripeSandbox, type StripeSandbox } from '../../src/integrations/stripe/sandbox';
-import { EXPIRE_ORDERS_QUEUE, JOB_SCHEMA } from '../../src/jobs/expiry-job';
+import { EXPIRE_ORDERS_QUEUE } from '../../src/jobs/expiry-job';
+import { JOB_SCHEMA } from '../../src/jobs/jobs';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { createTestDatabase } from '../support/databases';

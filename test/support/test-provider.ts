@@ -4,7 +4,9 @@ import {
   MalformedEventError,
   WebhookSignatureError,
   type CreateIntentRequest,
+  type IntentFacts,
   type IntentOwner,
+  type IntentStatus,
   type PaymentEvent,
   type PaymentProvider,
   type RefundRequest,
@@ -23,6 +25,14 @@ export interface TestIntent {
   status: 'open' | 'paid' | 'canceled';
   refunds: string[];
 }
+
+const factsOf = (intent: TestIntent): IntentFacts => ({
+  id: intent.id,
+  amountMinor: intent.amountMinor,
+  amountReceivedMinor: intent.status === 'paid' ? intent.amountMinor : 0,
+  currency: intent.currency,
+  ...intent.owner,
+});
 
 export function testPaymentProvider(secret = 'test-provider-secret') {
   const intents = new Map<string, TestIntent>();
@@ -58,6 +68,13 @@ export function testPaymentProvider(secret = 'test-provider-secret') {
         if (!intent.refunds.includes(req.idempotencyKey)) intent.refunds.push(req.idempotencyKey);
         return { id: `tr_${req.idempotencyKey}` };
       },
+      async retrieveIntent(intentId: string): Promise<IntentStatus> {
+        calls.push(`retrieve ${intentId}`);
+        const intent = intents.get(intentId);
+        if (!intent) throw new GatewayError(`no intent ${intentId}`);
+        const status = intent.status === 'paid' ? 'succeeded' : intent.status === 'canceled' ? 'canceled' : 'pending';
+        return { status, intent: factsOf(intent) };
+      },
     },
     webhooks: {
       provider: 'test',
@@ -69,7 +86,7 @@ export function testPaymentProvider(secret = 'test-provider-secret') {
         const intent = body.intent ? intents.get(body.intent) : undefined;
         if (!body.id || !body.type) throw new MalformedEventError('no id or type');
         if (!intent) return { kind: 'unhandled', provider: 'test', eventId: body.id, type: body.type };
-        const facts = { id: intent.id, amountMinor: intent.amountMinor, currency: intent.currency, ...intent.owner };
+        const facts = factsOf(intent);
         if (body.type === 'paid') return { kind: 'payment_succeeded', provider: 'test', eventId: body.id, type: body.type, intent: facts };
         if (body.type === 'declined')
           return {

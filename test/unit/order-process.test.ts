@@ -65,8 +65,17 @@ function happyFacts(state: OrderState | typeof NONE): OrderFacts {
     untouchedSince: NOW,
     payment: {
       attempt,
-      intent: { id: 'pi_1', amountMinor: 1000, currency: 'EUR', siteId: SITE, orderId: order?.id ?? null, attemptId: attempt.id },
+      intent: {
+        id: 'pi_1',
+        amountMinor: 1000,
+        amountReceivedMinor: 1000,
+        currency: 'EUR',
+        siteId: SITE,
+        orderId: order?.id ?? null,
+        attemptId: attempt.id,
+      },
       misplaced: false,
+      refund: { capturedMinor: 1000, refundedMinor: 1000 },
     },
     outcomes: {},
   };
@@ -89,6 +98,9 @@ const FLIP: Record<string, (f: OrderFacts) => void> = {
   intentOfThisSite: (f) => (f.payment!.misplaced = true),
   amountMatches: (f) => (f.payment!.intent.amountMinor = 999),
   isCurrentAttempt: (f) => (f.order!.currentAttemptId = 'another-attempt'),
+  notCancelledByAegis: (f) => (f.payment!.attempt.cancelRequestedAt = NOW),
+  refundedInFull: (f) => (f.payment!.refund = { capturedMinor: 1000, refundedMinor: 400 }),
+  nothingElseCaptured: (f) => (f.captured = [...f.captured!, new PaymentAttempt(SITE, SITE, 'test', 50, 'EUR', T0)]),
 };
 
 /**
@@ -107,6 +119,7 @@ const EXPECTED: Record<OrderEvent, Spec[]> = {
   paymentAuthorized: [[[PENDING_PAYMENT], PAYMENT_AUTHORIZED, ['gateway'], ['intentOfThisSite', 'amountMatches', 'isCurrentAttempt']]],
   confirm: [[[PAYMENT_AUTHORIZED], CONFIRMED, ['gateway'], []]],
   paymentFailed: [[[PENDING_PAYMENT], PAYMENT_FAILED, ['gateway'], ['intentOfThisSite', 'isCurrentAttempt']]],
+  paymentCanceled: [[[PENDING_PAYMENT], PAYMENT_FAILED, ['gateway'], ['intentOfThisSite', 'isCurrentAttempt', 'notCancelledByAegis']]],
   retryPayment: [
     [[PAYMENT_FAILED], PENDING_PAYMENT, ['visitor'], ['withinRecoveryWindow']],
     [[EXPIRED], { refuse: 'RECOVERY_WINDOW_EXPIRED' }, ['visitor'], ['recoveryWindowClosed']],
@@ -120,6 +133,11 @@ const EXPECTED: Record<OrderEvent, Spec[]> = {
     [[CONFIRMED], REFUNDED, ['admin'], ['hasCapturedMoney', 'gatewayRefunded', 'nothingLeftCaptured']],
     [ANY, 'SAME', ['admin'], ['hasCapturedMoney', 'gatewayRefunded']],
   ],
+  refundedAtGateway: [
+    [[CONFIRMED], REFUNDED, ['gateway'], ['refundedInFull', 'nothingElseCaptured']],
+    [ANY, 'SAME', ['gateway'], []],
+  ],
+  disputeChanged: [[ANY, 'SAME', ['gateway'], []]],
 };
 
 const CODES: Record<string, string> = {
@@ -224,6 +242,23 @@ describe('the order process (decide, no database)', () => {
       ok: false,
       errors: [{ message: expect.stringMatching(/^The recovery window closed at /) }],
     });
+    // The amount asked matches, the amount received does not: nothing is authorized.
+    expect(decide(PENDING_PAYMENT, 'paymentAuthorized', 'gateway', (f) => (f.payment!.intent.amountReceivedMinor = 999))).toMatchObject({
+      ok: false,
+      errors: [{ message: expect.stringMatching(/received 999 EUR, expected 1000 EUR/) }],
+    });
+    expect(decide(PENDING_PAYMENT, 'paymentAuthorized', 'gateway', (f) => (f.payment!.intent.currency = 'USD'))).toMatchObject({
+      ok: false,
+    });
+    // A partial refund at the gateway is recorded; the order stays CONFIRMED.
+    expect(decide(CONFIRMED, 'refundedAtGateway', 'gateway', FLIP.refundedInFull)).toMatchObject({
+      ok: true,
+      to: CONFIRMED,
+      selfLoop: true,
+    });
+    expect(decide(CONFIRMED, 'refundedAtGateway', 'gateway')).toMatchObject({ ok: true, to: REFUNDED, selfLoop: false });
+    // Aegis's own cancel coming back changes nothing.
+    expect(decide(PENDING_PAYMENT, 'paymentCanceled', 'gateway', FLIP.notCancelledByAegis)).toMatchObject({ ok: false });
   });
 
   it('derives, once, which events call the gateway before their move and where a checkout resumes', () => {
@@ -240,7 +275,7 @@ describe('the order process (decide, no database)', () => {
 
   it('reaches every state from a new cart, and refuses a table with an unreachable state or an unknown one', () => {
     expect(() => validateOrderProcess()).not.toThrow();
-    const { refund: _dropped, ...withoutRefund } = ORDER_TABLE;
+    const { refund: _dropped, refundedAtGateway: _alsoDropped, ...withoutRefund } = ORDER_TABLE;
     expect(() => validateTable('order', withoutRefund, Object.values(OrderState), NONE)).toThrow(/unreachable states REFUNDED/);
     const typo = { ...ORDER_TABLE, confirm: [{ from: [PAYMENT_AUTHORIZED], to: 'CONFIRMD', actors: ['gateway'] }] };
     expect(() => validateTable('order', typo as never, Object.values(OrderState), NONE)).toThrow(/names unknown state CONFIRMD/);
@@ -277,7 +312,7 @@ describe('the payment attempt process', () => {
     open: [[NONE], 'PENDING', ['visitor']],
     succeed: [['PENDING', 'FAILED', 'CANCELED'], 'SUCCEEDED', ['gateway']],
     fail: [['PENDING'], 'FAILED', ['gateway']],
-    cancel: [['PENDING'], 'CANCELED', ['scheduler']],
+    cancel: [['PENDING'], 'CANCELED', ['scheduler', 'gateway']],
   };
 
   it('walks every status x event x actor: moves as declared, every other pair changes nothing', () => {

@@ -14,7 +14,8 @@ export const ATTEMPT_PROCESS = {
   open: [{ from: [NONE], to: PENDING, actors: ['visitor'] }],
   succeed: [{ from: [PENDING, FAILED, CANCELED], to: SUCCEEDED, actors: ['gateway'] }],
   fail: [{ from: [PENDING], to: FAILED, actors: ['gateway'] }],
-  cancel: [{ from: [PENDING], to: CANCELED, actors: ['scheduler'] }],
+  // Aegis's own cancel (expiry), or one the gateway reports (its dashboard).
+  cancel: [{ from: [PENDING], to: CANCELED, actors: ['scheduler', 'gateway'] }],
 } as const satisfies Record<string, readonly AttemptRow[]>;
 
 /** Its intent could still be paid: neither settled nor cancelled (a declined intent takes another card). Expiry cancels these. */

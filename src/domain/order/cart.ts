@@ -40,7 +40,7 @@ export async function editCart(
     siteId,
     event: 'editCart',
     actor: visitor,
-    find: (tx) => lockVisitorOrder(tx, visitor.cartTokenHash),
+    find: (tx) => lockVisitorOrder(tx, siteId, visitor.cartTokenHash),
     notFound: { what: 'Cart' },
     change: (tx, order, facts) => change(tx, order!, facts),
   });

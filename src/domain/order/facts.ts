@@ -1,5 +1,5 @@
 import type { Order, PaymentAttempt } from '../../entities';
-import type { IntentFacts } from './ports';
+import type { DisputeFacts, IntentFacts, RefundFacts } from './ports';
 
 /** What the runner read before deciding (phase 1); guards look at nothing else. Entities are read, never written, here. */
 export interface OrderFacts {
@@ -10,14 +10,21 @@ export interface OrderFacts {
   current: PaymentAttempt | null;
   /** createCart: the site the cart is for (null: no such site). */
   site?: { currency: string } | null;
-  /** refund: the captured, unrefunded attempts the command set out to refund. */
+  /** refund: the captured, unrefunded attempts the command set out to refund; refundedAtGateway: all of them but the event's. */
   captured?: readonly PaymentAttempt[];
   /** expire: the order is due by the expiry rule (one SQL predicate, src/domain/order/repository.ts). */
   due?: boolean;
   /** expireCart: a cart last changed at or before this is abandoned. */
   untouchedSince?: Date;
   /** A verified gateway event for one of the order's attempts. */
-  payment?: { attempt: PaymentAttempt; intent: IntentFacts; misplaced: boolean; reason?: string };
+  payment?: {
+    attempt: PaymentAttempt;
+    intent: IntentFacts;
+    misplaced: boolean;
+    reason?: string;
+    refund?: RefundFacts;
+    dispute?: DisputeFacts;
+  };
   /** Outcomes of the row's "before" effects, when it has any. */
   outcomes: BeforeOutcomes;
 }

@@ -89,14 +89,42 @@ export const intentOfThisSite: G = guard(
   MISPLACED,
 );
 
+/** Both the amount asked for and the amount received equal the attempt's, in its currency: anything else confirms nothing. */
 export const amountMatches: G = guard(
   'amountMatches',
   ErrorCode.INVALID_TRANSITION,
   (f) =>
     f.payment !== undefined &&
     f.payment.intent.amountMinor === f.payment.attempt.amountMinor &&
+    f.payment.intent.amountReceivedMinor === f.payment.attempt.amountMinor &&
     f.payment.intent.currency === f.payment.attempt.currency,
-  'amount or currency does not match the attempt',
+  (f) =>
+    `amount or currency does not match the attempt: asked ${f.payment?.intent.amountMinor}, received ` +
+    `${f.payment?.intent.amountReceivedMinor ?? 'unknown'} ${f.payment?.intent.currency}, expected ${f.payment?.attempt.amountMinor} ${f.payment?.attempt.currency}`,
+);
+
+/** Aegis marks an attempt before it asks the gateway to cancel its intent (expiry, a retry): a cancel it did not mark is the gateway's. */
+export const notCancelledByAegis: G = guard(
+  'notCancelledByAegis',
+  ErrorCode.INVALID_TRANSITION,
+  (f) => f.payment !== undefined && f.payment.attempt.cancelRequestedAt === null,
+  'Aegis cancelled this intent itself',
+);
+
+/** All the attempt captured is refunded at the gateway. */
+export const refundedInFull: G = guard(
+  'refundedInFull',
+  ErrorCode.INVALID_TRANSITION,
+  (f) => f.payment?.refund !== undefined && f.payment.refund.refundedMinor >= f.payment.refund.capturedMinor,
+  (f) => `partial refund: ${f.payment?.refund?.refundedMinor} of ${f.payment?.refund?.capturedMinor} refunded`,
+);
+
+/** No other attempt of the order holds captured, unrefunded money. */
+export const nothingElseCaptured: G = guard(
+  'nothingElseCaptured',
+  ErrorCode.INVALID_TRANSITION,
+  (f) => (f.captured ?? []).every((a) => a.id === f.payment?.attempt.id),
+  'another attempt of the order holds captured money',
 );
 
 export const isCurrentAttempt: G = guard(

@@ -46,7 +46,17 @@ export interface PaymentGateway {
   createIntent(req: CreateIntentRequest): Promise<PaymentIntentRef>;
   cancelIntent(intentId: string, idempotencyKey: string): Promise<void>;
   refund(req: RefundRequest): Promise<{ id: string }>;
+  /** The intent as the gateway holds it now, over its authenticated API (reconciliation of lost webhooks). */
+  retrieveIntent(intentId: string): Promise<IntentStatus>;
 }
+
+/** What the gateway says an intent came to, in the domain's words. */
+export type IntentStatus =
+  | { status: 'succeeded'; intent: IntentFacts }
+  | { status: 'failed'; intent: IntentFacts; reason: string }
+  | { status: 'canceled'; intent: IntentFacts }
+  /** Not settled yet (no payment method, or one in progress): nothing to apply. */
+  | { status: 'pending'; intent: IntentFacts };
 
 /** A refusal or fault of the gateway, with its message safe to show an admin. */
 export class GatewayError extends Error {
@@ -62,18 +72,51 @@ export class GatewayError extends Error {
 /** The facts of an intent a verified event carries; the owner fields are whatever the event says (checked later). */
 export interface IntentFacts {
   id: string;
+  /** The amount asked for. */
   amountMinor: number;
+  /** The amount the gateway says it received; null when the event does not say (then it confirms nothing). */
+  amountReceivedMinor: number | null;
   currency: string;
   siteId: string | null;
   orderId: string | null;
   attemptId: string | null;
 }
 
+/** A refund as the gateway's charge reports it: all refunded so far, whoever made the refunds. */
+export interface RefundFacts {
+  capturedMinor: number;
+  refundedMinor: number;
+}
+
+/** A dispute (chargeback) as the gateway's latest event says. */
+export interface DisputeFacts {
+  id: string;
+  /** The gateway's status, in its words; once closed, the outcome (e.g. won, lost). */
+  status: string;
+  /** Closed: the status is final. */
+  closed: boolean;
+  reason: string | null;
+  amountMinor: number;
+}
+
+interface EventBase {
+  provider: string;
+  eventId: string;
+  type: string;
+  /** Set when Aegis asked the gateway itself (reconciliation of a lost webhook) rather than being told. */
+  via?: 'reconciliation';
+}
+
 /** A verified provider event, in the domain's words. Only these fields are trusted and used. */
-export type PaymentEvent =
-  | { kind: 'payment_succeeded'; provider: string; eventId: string; type: string; intent: IntentFacts }
-  | { kind: 'payment_failed'; provider: string; eventId: string; type: string; intent: IntentFacts; reason: string }
-  | { kind: 'unhandled'; provider: string; eventId: string; type: string };
+export type PaymentEvent = EventBase &
+  (
+    | { kind: 'payment_succeeded'; intent: IntentFacts }
+    | { kind: 'payment_failed'; intent: IntentFacts; reason: string }
+    | { kind: 'payment_canceled'; intent: IntentFacts }
+    | { kind: 'charge_refunded'; intent: IntentFacts; refund: RefundFacts }
+    | { kind: 'dispute_opened' | 'dispute_closed'; intent: IntentFacts; dispute: DisputeFacts }
+    | { kind: 'unhandled' }
+  );
 
 /** Bad or stale signature: answered 400 and alerted; nothing of the body was read. */
 export class WebhookSignatureError extends Error {}

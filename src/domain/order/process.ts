@@ -7,7 +7,14 @@ import * as g from './guards';
 const { DRAFT, PENDING_PAYMENT, PAYMENT_AUTHORIZED, CONFIRMED, PAYMENT_FAILED, EXPIRED, REFUNDED } = OrderState;
 
 /** Records a row writes in its move's transaction (src/domain/order/records.ts). */
-export type OrderRecord = 'openAttempt' | 'clearRecoveryDeadline' | 'failCurrentAttempt' | 'cancelCurrentAttempt';
+export type OrderRecord =
+  | 'openAttempt'
+  | 'clearRecoveryDeadline'
+  | 'failCurrentAttempt'
+  | 'cancelCurrentAttempt'
+  | 'cancelledAtGateway'
+  | 'recordGatewayRefund'
+  | 'recordDispute';
 /** Gateway calls a row makes (src/domain/order/effects.ts). */
 export type OrderEffect = 'createIntent' | 'cancelSupersededIntent' | 'cancelCurrentIntent' | 'refundCaptured';
 
@@ -52,6 +59,16 @@ export const ORDER_PROCESS = {
       actors: ['gateway'],
       guards: [g.intentOfThisSite, g.isCurrentAttempt],
       before: ['failCurrentAttempt'],
+    },
+  ],
+  // The intent was cancelled at the gateway (its dashboard, its API) while the order waited for it: not by Aegis.
+  paymentCanceled: [
+    {
+      from: [PENDING_PAYMENT],
+      to: PAYMENT_FAILED,
+      actors: ['gateway'],
+      guards: [g.intentOfThisSite, g.isCurrentAttempt, g.notCancelledByAegis],
+      before: ['cancelledAtGateway'],
     },
   ],
   retryPayment: [
@@ -113,6 +130,33 @@ export const ORDER_PROCESS = {
       actors: ['admin'],
       guards: [g.hasCapturedMoney, g.gatewayRefunded],
       effects: [{ name: 'refundCaptured', when: 'before' }],
+    },
+  ],
+  // The gateway's word after confirmation: a refund made there (its dashboard) is recorded on the attempt; once all
+  // the order's captured money is refunded, a CONFIRMED order is REFUNDED. Aegis's own refunds come back this way
+  // too, to an order already REFUNDED: recorded, nothing moves.
+  refundedAtGateway: [
+    {
+      from: [CONFIRMED],
+      to: REFUNDED,
+      actors: ['gateway'],
+      guards: [g.refundedInFull, g.nothingElseCaptured],
+      before: ['recordGatewayRefund'],
+    },
+    {
+      from: [DRAFT, PENDING_PAYMENT, PAYMENT_AUTHORIZED, CONFIRMED, PAYMENT_FAILED, EXPIRED, REFUNDED],
+      to: SAME,
+      actors: ['gateway'],
+      before: ['recordGatewayRefund'],
+    },
+  ],
+  // A dispute (chargeback) opened or closed: recorded on the attempt and alerted; the order's state is the admin's call.
+  disputeChanged: [
+    {
+      from: [DRAFT, PENDING_PAYMENT, PAYMENT_AUTHORIZED, CONFIRMED, PAYMENT_FAILED, EXPIRED, REFUNDED],
+      to: SAME,
+      actors: ['gateway'],
+      before: ['recordDispute'],
     },
   ],
 } as const satisfies Record<string, readonly OrderRow[]>;

@@ -9,27 +9,32 @@ import { isUuid } from '../tx';
  */
 
 /** A visitor's own order by its cart token (the cart) or by id, row-locked for the rest of the transaction. */
-export function lockVisitorOrder(tx: EntityManager, cartTokenHash: string, orderId?: string): Promise<Order | null> {
-  if (orderId === undefined) return selectEntity(tx, Order, `select * from orders where cart_token_hash = ? for update`, [cartTokenHash]);
+export function lockVisitorOrder(tx: EntityManager, siteId: string, cartTokenHash: string, orderId?: string): Promise<Order | null> {
+  if (orderId === undefined)
+    return selectEntity(tx, Order, `select * from orders where site_id = ? and cart_token_hash = ? for update`, [siteId, cartTokenHash]);
   if (!isUuid(orderId)) return Promise.resolve(null);
-  return selectEntity(tx, Order, `select * from orders where id = ? and cart_token_hash = ? for update`, [orderId, cartTokenHash]);
+  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ? and cart_token_hash = ? for update`, [
+    siteId,
+    orderId,
+    cartTokenHash,
+  ]);
 }
 
-export function lockOrder(tx: EntityManager, orderId: string): Promise<Order | null> {
+export function lockOrder(tx: EntityManager, siteId: string, orderId: string): Promise<Order | null> {
   if (!isUuid(orderId)) return Promise.resolve(null);
-  return selectEntity(tx, Order, `select * from orders where id = ? for update`, [orderId]);
+  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ? for update`, [siteId, orderId]);
 }
 
-export function findOrder(tx: EntityManager, orderId: string): Promise<Order | null> {
+export function findOrder(tx: EntityManager, siteId: string, orderId: string): Promise<Order | null> {
   if (!isUuid(orderId)) return Promise.resolve(null);
-  return selectEntity(tx, Order, `select * from orders where id = ?`, [orderId]);
+  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ?`, [siteId, orderId]);
 }
 
 /** The runner's finder for an order by id: row-locked in the move's transaction, read plainly before it (preflight). */
 export const orderById =
-  (orderId: string) =>
+  (siteId: string, orderId: string) =>
   (tx: EntityManager, lock: boolean): Promise<Order | null> =>
-    lock ? lockOrder(tx, orderId) : findOrder(tx, orderId);
+    lock ? lockOrder(tx, siteId, orderId) : findOrder(tx, siteId, orderId);
 
 /** Reads (no lock): the cart of a token, and an order of the site (a visitor's only with its own token). */
 export const cartOfSite = (tx: EntityManager, siteId: string, cartTokenHash: string): Promise<Order | null> =>
@@ -72,18 +77,27 @@ export const productOfSite = (tx: EntityManager, siteId: string, productId: stri
 /** The attempt an intent belongs to: by recorded intent id, else (intent never recorded) by the ids the event names. */
 export async function attemptOfIntent(
   tx: EntityManager,
+  siteId: string,
   intent: { id: string; attemptId: string | null; orderId: string | null },
 ): Promise<PaymentAttempt | null> {
-  const byIntent = await selectEntity(tx, PaymentAttempt, `select * from payment_attempts where intent_id = ?`, [intent.id]);
+  const byIntent = await selectEntity(tx, PaymentAttempt, `select * from payment_attempts where site_id = ? and intent_id = ?`, [
+    siteId,
+    intent.id,
+  ]);
   if (byIntent) return byIntent;
   if (!intent.attemptId || !isUuid(intent.attemptId) || !intent.orderId || !isUuid(intent.orderId)) return null;
-  return selectEntity(tx, PaymentAttempt, `select * from payment_attempts where id = ? and order_id = ? and intent_id is null`, [
-    intent.attemptId,
-    intent.orderId,
-  ]);
+  return selectEntity(
+    tx,
+    PaymentAttempt,
+    `select * from payment_attempts where site_id = ? and id = ? and order_id = ? and intent_id is null`,
+    [siteId, intent.attemptId, intent.orderId],
+  );
 }
 
-/** Adds a provider's event to the inbox; false when its id is there already (a redelivery). */
+/**
+ * Adds a provider's event to the inbox of its site, or to the platform's for an event no site holds (siteId null);
+ * false when its id is there already (a redelivery).
+ */
 export async function recordInInbox(
   tx: EntityManager,
   event: { eventId: string; provider: string; type: string },
@@ -91,8 +105,10 @@ export async function recordInInbox(
   now: Date,
 ): Promise<boolean> {
   const rows = await tx.execute<{ id: string }[]>(
-    `insert into webhook_events (id, provider, type, site_id, received_at) values (?, ?, ?, ?, ?) on conflict (id) do nothing returning id`,
-    [event.eventId, event.provider, event.type, siteId, now],
+    siteId === null
+      ? `insert into platform_webhook_events (id, provider, type, received_at) values (?, ?, ?, ?) on conflict (id) do nothing returning id`
+      : `insert into webhook_events (site_id, id, provider, type, received_at) values (?, ?, ?, ?, ?) on conflict (site_id, id) do nothing returning id`,
+    siteId === null ? [event.eventId, event.provider, event.type, now] : [siteId, event.eventId, event.provider, event.type, now],
   );
   return rows.length === 1;
 }
@@ -112,19 +128,23 @@ const dueParams = (now: Date) => [
   new Date(now.getTime() - PENDING_PAYMENT_TTL_MS),
 ];
 
-export async function dueOrders(tx: EntityManager, now: Date, limit: number): Promise<string[]> {
+/** The order's current attempt, joined within its site (one shard when distributed by site_id). */
+const WITH_CURRENT = `orders o left join payment_attempts a on a.site_id = o.site_id and a.id = o.current_attempt_id`;
+
+export async function dueOrders(tx: EntityManager, siteId: string, now: Date, limit: number): Promise<string[]> {
   const rows = await tx.execute<{ id: string }[]>(
-    `select o.id from orders o left join payment_attempts a on a.id = o.current_attempt_id where ${DUE} order by o.created_at, o.id limit ?`,
-    [...dueParams(now), limit],
+    `select o.id from ${WITH_CURRENT} where o.site_id = ? and ${DUE} order by o.created_at, o.id limit ?`,
+    [siteId, ...dueParams(now), limit],
   );
   return rows.map((r) => r.id);
 }
 
-export async function isDue(tx: EntityManager, orderId: string, now: Date): Promise<boolean> {
-  const rows = await tx.execute(
-    `select 1 from orders o left join payment_attempts a on a.id = o.current_attempt_id where o.id = ? and ${DUE}`,
-    [orderId, ...dueParams(now)],
-  );
+export async function isDue(tx: EntityManager, siteId: string, orderId: string, now: Date): Promise<boolean> {
+  const rows = await tx.execute(`select 1 from ${WITH_CURRENT} where o.site_id = ? and o.id = ? and ${DUE}`, [
+    siteId,
+    orderId,
+    ...dueParams(now),
+  ]);
   return rows.length > 0;
 }
 
@@ -134,4 +154,36 @@ export async function untouchedDrafts(tx: EntityManager, siteId: string, untouch
     [siteId, OrderState.DRAFT, untouchedSince, limit],
   );
   return rows.map((r) => r.id);
+}
+
+/** A pending attempt whose intent the gateway may have settled without telling us. */
+export interface StaleAttempt {
+  id: string;
+  provider: string;
+  intentId: string;
+}
+
+/**
+ * Reconciliation's search: PENDING attempts of the site with an intent created at or before `createdBefore`,
+ * not asked about since `checkedBefore`; the ones never asked about first, then the longest unchecked.
+ */
+export async function staleAttempts(
+  tx: EntityManager,
+  siteId: string,
+  createdBefore: Date,
+  checkedBefore: Date,
+  limit: number,
+): Promise<StaleAttempt[]> {
+  return tx.execute<StaleAttempt[]>(
+    `select id, provider, intent_id as "intentId" from payment_attempts
+      where site_id = ? and status = ? and intent_id is not null and created_at <= ?
+        and (reconciled_at is null or reconciled_at <= ?)
+      order by reconciled_at nulls first, created_at, id limit ?`,
+    [siteId, PaymentAttemptStatus.PENDING, createdBefore, checkedBefore, limit],
+  );
+}
+
+/** The gateway was asked about this attempt's intent now. */
+export async function markReconciled(tx: EntityManager, siteId: string, attemptId: string, now: Date): Promise<void> {
+  await tx.execute(`update payment_attempts set reconciled_at = ? where site_id = ? and id = ?`, [now, siteId, attemptId]);
 }

@@ -3,11 +3,13 @@ import {
   GatewayError,
   type CreateIntentRequest,
   type IntentOwner,
+  type IntentStatus,
   type PaymentClientConfig,
   type PaymentGateway,
   type PaymentIntentRef,
   type RefundRequest,
 } from '../../domain/order/ports';
+import { intentStatus } from './translate';
 
 /** The registered name of this provider: recorded on attempts, and the tail of its webhook route. */
 export const STRIPE = 'stripe';
@@ -19,6 +21,8 @@ export interface StripeSettings {
   secretKey: string;
   /** e.g. http://127.0.0.1:12111: points the official SDK at a Stripe-compatible server. */
   apiBase?: string;
+  /** One call's bound (STRIPE_TIMEOUT_MS): a hung gateway fails the call rather than holding the request. */
+  timeoutMs: number;
 }
 
 export function stripeClient(settings: StripeSettings): Stripe {
@@ -29,9 +33,10 @@ export function stripeClient(settings: StripeSettings): Stripe {
       port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
       protocol: base.protocol.replace(':', '') as 'http' | 'https',
     }),
-    // Our own idempotency keys make a retry safe; the caller decides when to retry.
+    // Our own idempotency keys make a retry safe; the caller decides when to retry (checkout again, the next
+    // expiry run). No SDK retries: each would wait timeoutMs again, so a hung gateway would hold a checkout longer.
     maxNetworkRetries: 0,
-    timeout: 15_000,
+    timeout: settings.timeoutMs,
   });
 }
 
@@ -86,5 +91,14 @@ export class StripeGateway implements PaymentGateway {
       ),
     );
     return { id: refund.id };
+  }
+
+  async retrieveIntent(intentId: string): Promise<IntentStatus> {
+    const intent = await call('Reading the payment', () => this.stripe.paymentIntents.retrieve(intentId));
+    try {
+      return intentStatus(intent);
+    } catch (err) {
+      throw new GatewayError(`The payment gateway returned an unreadable payment intent: ${(err as Error).message}`);
+    }
   }
 }

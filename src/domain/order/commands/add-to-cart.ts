@@ -23,7 +23,11 @@ export async function addToCart(
     if (!product) return notFound('Product', ['productId']);
     // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
     if (order.lineCount >= MAX_CART_LINES) {
-      const [held] = await tx.execute(`select 1 from order_lines where order_id = ? and product_id = ?`, [order.id, product.id]);
+      const [held] = await tx.execute(`select 1 from order_lines where site_id = ? and order_id = ? and product_id = ?`, [
+        order.siteId,
+        order.id,
+        product.id,
+      ]);
       if (!held)
         return refuse(
           ErrorCode.VALIDATION,
@@ -35,7 +39,7 @@ export async function addToCart(
     // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.
     const [line] = await tx.execute<{ unit_price_minor: number; inserted: boolean }[]>(
       `insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (?, ?, ?, ?, ?, ?)
-       on conflict (order_id, product_id) do update set quantity = order_lines.quantity + excluded.quantity
+       on conflict (site_id, order_id, product_id) do update set quantity = order_lines.quantity + excluded.quantity
          where order_lines.quantity + excluded.quantity <= ?
        returning unit_price_minor, (xmax = 0) as inserted`,
       [randomUUID(), order.siteId, order.id, product.id, input.quantity, product.priceMinor, LIMITS.addQuantity.max],

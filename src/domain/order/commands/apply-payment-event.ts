@@ -1,23 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Alert } from '../../../alerts/notifier';
-import type { Order, PaymentAttempt } from '../../../entities';
-import type { Actor } from '../../actor';
+import type { PaymentAttempt } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, ok, refuse } from '../../errors';
 import { inSite, isUuid, onPlatform } from '../../tx';
 import type { OrderFacts } from '../facts';
-import { intentOfThisSite, MISPLACED } from '../guards';
 import type { PaymentEvent } from '../ports';
 import { siteOfIntent } from '../queries';
-import { attemptOfIntent, currentAttempt, lockOrder, recordInInbox } from '../repository';
-import { decideOrder, moveAttempt, type Move } from '../runner/moves';
-import { recordDecline } from '../runner/records';
-import { applyDecision, reportMoves } from '../runner/run';
+import { attemptOfIntent, capturedAttempts, currentAttempt, lockOrder, recordInInbox } from '../repository';
+import { CANCELED_AT_GATEWAY } from '../runner/records';
+import { reportMoves } from '../runner/run';
+import { gatewayOf, STEPS, type Effects, type IntentEvent, type PaymentEventOutcome } from './payment-event-steps';
 
-export type PaymentEventOutcome = 'duplicate' | 'confirmed' | 'failed' | 'unmatched' | 'unhandled';
-
-type IntentEvent = Exclude<PaymentEvent, { kind: 'unhandled' }>;
+export type { PaymentEventOutcome } from './payment-event-steps';
 
 // Sites are never deleted: once seen, a site id stays known for the life of the process (one round trip less per event).
 const knownSites = new Set<string>();
@@ -48,8 +43,6 @@ export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, eve
   return inOwner ?? onPlatformOnly(em, deps, event);
 }
 
-const gatewayOf = (event: PaymentEvent): Actor => ({ kind: 'gateway', provider: event.provider });
-
 /** An unhandled type, or an intent no site holds: the inbox row (site unknown) and, for an intent, its audit entry. */
 async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   const now = deps.clock.now();
@@ -75,14 +68,20 @@ async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: Paymen
   return result.ok ? result.value : 'unhandled';
 }
 
+function paymentFacts(event: IntentEvent, attempt: PaymentAttempt, siteId: string): OrderFacts['payment'] {
+  return {
+    attempt,
+    intent: event.intent,
+    misplaced: event.intent.siteId !== siteId,
+    ...(event.kind === 'payment_failed' && { reason: event.reason }),
+    ...(event.kind === 'payment_canceled' && { reason: CANCELED_AT_GATEWAY }),
+    ...(event.kind === 'charge_refunded' && { refund: event.refund }),
+    ...((event.kind === 'dispute_opened' || event.kind === 'dispute_closed') && { dispute: event.dispute }),
+  };
+}
+
 /** Refused inside the transaction, so that its inbox row rolls back too: the site holds no attempt for the intent. */
 const NOT_HERE = refuse(ErrorCode.NOT_FOUND, 'no attempt for this intent in this site');
-
-/** What one event did in a site's transaction: raised and counted only once it committed. */
-interface Effects {
-  alerts: Alert[];
-  moves: Move[];
-}
 
 /** The event applied in one site's transaction; null (nothing written) when the site holds no attempt for the intent. */
 async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEvent, siteId: string): Promise<PaymentEventOutcome | null> {
@@ -91,112 +90,19 @@ async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEve
     const now = deps.clock.now();
     if (!(await recordInInbox(tx, event, siteId, now))) return ok<PaymentEventOutcome>('duplicate');
     deps.faults.afterInboxRecorded?.(event.eventId);
-    const attempt = await attemptOfIntent(tx, event.intent);
-    const order = attempt ? await lockOrder(tx, attempt.orderId) : null;
+    const attempt = await attemptOfIntent(tx, siteId, event.intent);
+    const order = attempt ? await lockOrder(tx, siteId, attempt.orderId) : null;
     if (!attempt || !order) return NOT_HERE;
     // Read before the attempt is changed: hydrating the same row again would overwrite the change.
     const current = order.currentAttemptId === attempt.id ? attempt : await currentAttempt(tx, order);
+    const captured = event.kind === 'charge_refunded' ? await capturedAttempts(tx, order) : undefined;
     if (!attempt.intentId) attempt.intentId = event.intent.id;
-    const facts: OrderFacts = {
-      now,
-      order,
-      current,
-      payment: {
-        attempt,
-        intent: event.intent,
-        misplaced: event.intent.siteId !== siteId,
-        ...(event.kind === 'payment_failed' && { reason: event.reason }),
-      },
-      outcomes: {},
-    };
-    const step = event.kind === 'payment_succeeded' ? succeeded : failed;
-    return ok(step(tx, deps, event, siteId, order, attempt, facts, done));
+    const facts: OrderFacts = { now, order, current, captured, payment: paymentFacts(event, attempt, siteId), outcomes: {} };
+    return ok(STEPS[event.kind](tx, deps, { event, siteId, order, attempt, facts, done }));
   });
   if (!result.ok && result.errors[0].code === ErrorCode.NOT_FOUND) return null;
   if (!result.ok) throw new Error(`payment event ${event.eventId} refused: ${result.errors[0].message}`);
   reportMoves(deps, done.moves);
   for (const alert of done.alerts) deps.alerts.raise(alert);
   return result.value;
-}
-
-type Step = (
-  tx: EntityManager,
-  deps: DomainDeps,
-  event: IntentEvent,
-  siteId: string,
-  order: Order,
-  attempt: PaymentAttempt,
-  facts: OrderFacts,
-  done: Effects,
-) => PaymentEventOutcome;
-
-/** Money received: the attempt SUCCEEDED whatever the order does; if the table refuses the order's move, it needs a refund. */
-const succeeded: Step = (tx, deps, event, siteId, order, attempt, facts, done) => {
-  const actor = gatewayOf(event);
-  const paid = moveAttempt(attempt, 'succeed', actor);
-  if (!paid.ok) return unmatched(tx, deps, done, { event, siteId, order, attempt, why: 'attempt already succeeded' });
-  const decision = decideOrder(order, facts, 'paymentAuthorized', actor);
-  const detail = { eventId: event.eventId, attemptId: attempt.id };
-  const applied = decision.ok ? applyDecision(tx, deps, order, facts, decision, actor, { detail }) : null;
-  const refusal = !decision.ok ? decision : applied?.refusal;
-  if (refusal && !refusal.ok) {
-    attempt.needsRefund = true;
-    return unmatched(tx, deps, done, { event, siteId, order, attempt, why: refusal.errors[0].message });
-  }
-  done.moves.push(...applied!.moves);
-  return 'confirmed';
-};
-
-/** A decline: recorded and alerted unless its metadata is wrong; the order fails only if it was its current attempt. */
-const failed: Step = (tx, deps, event, siteId, order, attempt, facts, done) => {
-  // No money moved: a decline whose metadata is wrong changes nothing, it is only audited where the intent is.
-  if (!intentOfThisSite.holds(facts)) return unmatched(tx, deps, done, { event, siteId, order, attempt, why: MISPLACED });
-  const actor = gatewayOf(event);
-  const decision = decideOrder(order, facts, 'paymentFailed', actor);
-  const reason = facts.payment!.reason!;
-  const failure = { siteId, orderId: order.id, attemptId: attempt.id, intentId: event.intent.id, reason };
-  recordDecline(tx, attempt, reason, facts.now, event.eventId);
-  done.alerts.push({ kind: 'payment_failed', message: `Payment declined for order ${order.id}`, fields: failure });
-  if (!decision.ok) {
-    if (moveAttempt(attempt, 'fail', actor).ok) attempt.failureReason = reason;
-    return unmatched(tx, deps, done, { event, siteId, order, attempt, why: decision.errors[0].message });
-  }
-  const applied = applyDecision(tx, deps, order, facts, decision, actor, {
-    reason,
-    detail: { eventId: event.eventId, attemptId: attempt.id },
-  });
-  done.moves.push(...applied.moves);
-  deps.log.warn(failure, 'payment failed');
-  return 'failed';
-};
-
-/** An event the table refused: logged, audited where the intent is, and alerted when money is to be refunded. */
-function unmatched(
-  tx: EntityManager,
-  deps: DomainDeps,
-  done: Effects,
-  m: { event: IntentEvent; siteId: string; order: Order; attempt: PaymentAttempt; why: string },
-): PaymentEventOutcome {
-  const { event, siteId, order, attempt, why } = m;
-  const fields = {
-    siteId,
-    metadataSiteId: event.intent.siteId,
-    orderId: order.id,
-    attemptId: attempt.id,
-    eventId: event.eventId,
-    type: event.type,
-    reason: why,
-  };
-  deps.log.warn({ ...fields, needsRefund: attempt.needsRefund }, 'payment event matches no transition');
-  if (attempt.needsRefund)
-    done.alerts.push({ kind: 'needs_refund', message: `Money taken for order ${order.id} that it cannot confirm`, fields });
-  audit(tx, gatewayOf(event), deps.clock.now(), {
-    siteId,
-    action: attempt.needsRefund ? 'payment.needsRefund' : 'payment.unmatched',
-    entity: 'PaymentAttempt',
-    entityId: attempt.id,
-    reason: why,
-    detail: { eventId: event.eventId, type: event.type, orderId: order.id },
-  });
-  return 'unmatched';
 }

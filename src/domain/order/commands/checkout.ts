@@ -36,7 +36,7 @@ export async function checkout(
     siteId: input.siteId,
     event: 'checkout',
     actor: visitor,
-    find: (tx) => lockVisitorOrder(tx, visitor.cartTokenHash),
+    find: (tx) => lockVisitorOrder(tx, input.siteId, visitor.cartTokenHash),
     notFound: { what: 'Cart' },
   });
   return run.ok ? ok(toCheckoutResult(run.value)) : run;

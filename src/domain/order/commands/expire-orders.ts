@@ -46,7 +46,7 @@ export async function expireOrders(em: EntityManager, deps: DomainDeps, policy: 
   };
   const untouchedSince = new Date(now.getTime() - policy.draftTtlMs);
   for (const { id: siteId } of sites) {
-    const due = await readInSite(em, siteId, (tx) => dueOrders(tx, now, BATCH));
+    const due = await readInSite(em, siteId, (tx) => dueOrders(tx, siteId, now, BATCH));
     for (const orderId of due ?? []) await each(siteId, orderId, 'expired', () => expireOne(em, deps, siteId, orderId, now));
     const drafts = await readInSite(em, siteId, (tx) => untouchedDrafts(tx, siteId, untouchedSince, BATCH));
     for (const orderId of drafts ?? [])
@@ -61,8 +61,8 @@ async function expireOne(em: EntityManager, deps: DomainDeps, siteId: string, or
     siteId,
     event: 'expire',
     actor: SCHEDULER,
-    find: orderById(orderId),
-    facts: async (tx) => ({ due: await isDue(tx, orderId, now) }),
+    find: orderById(siteId, orderId),
+    facts: async (tx) => ({ due: await isDue(tx, siteId, orderId, now) }),
     change: async (_tx, order) => {
       deps.faults.beforeExpire?.(orderId);
       return ok(order!);
@@ -79,7 +79,7 @@ async function abandonCart(em: EntityManager, deps: DomainDeps, siteId: string, 
     siteId,
     event: 'expireCart',
     actor: SCHEDULER,
-    find: orderById(orderId),
+    find: orderById(siteId, orderId),
     facts: async () => ({ untouchedSince }),
     audit: (_facts, order) => ({ reason: 'cart untouched', detail: { lastChangeAt: order.updatedAt.toISOString() } }),
   });

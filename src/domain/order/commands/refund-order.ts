@@ -33,7 +33,7 @@ export async function refundOrder(
     event: 'refund',
     actor: admin,
     reason,
-    find: orderById(input.orderId),
+    find: orderById(input.siteId, input.orderId),
     notFound: { what: 'Order', field: ['orderId'] },
     // Before the refunds: what to refund. After them, under the lock: what they set out to refund, and what is left.
     facts: async (tx, order, early) => {

@@ -21,7 +21,7 @@ export async function retryPayment(
     siteId: input.siteId,
     event: 'retryPayment',
     actor: visitor,
-    find: (tx) => lockVisitorOrder(tx, visitor.cartTokenHash, input.orderId),
+    find: (tx) => lockVisitorOrder(tx, input.siteId, visitor.cartTokenHash, input.orderId),
     notFound: { what: 'Order', field: ['orderId'] },
     audit: (facts) => ({ detail: { supersededAttemptId: facts.current?.id ?? null } }),
   });

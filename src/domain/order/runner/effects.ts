@@ -161,6 +161,12 @@ const cancelKey = (attemptId: string): string => `aegis-cancel-${attemptId}`;
 async function cancel(em: EntityManager, deps: DomainDeps, actor: Actor, attempt: AttemptSnapshot, why: string): Promise<boolean> {
   if (!attempt.intentId) return true;
   const fields = { siteId: attempt.siteId, orderId: attempt.orderId, attemptId: attempt.id, intentId: attempt.intentId };
+  // Marked first, so that the gateway's word of this cancel (payment_intent.canceled) is known as Aegis's own.
+  await record(em, attempt.siteId, (tx) =>
+    tx
+      .nativeUpdate(PaymentAttempt, { id: attempt.id, cancelRequestedAt: null }, { cancelRequestedAt: deps.clock.now() })
+      .then(() => undefined),
+  );
   try {
     await gatewayOf(deps, attempt).cancelIntent(attempt.intentId, cancelKey(attempt.id));
     deps.log.info({ ...fields, why }, 'payment intent cancelled');
@@ -189,8 +195,10 @@ async function cancel(em: EntityManager, deps: DomainDeps, actor: Actor, attempt
   }
 }
 
+/** Only an intent that could still be paid: one the gateway already cancelled cannot be cancelled again. */
 const cancelSupersededIntent: Effect = async (em, deps, plan) => {
-  if (plan.superseded) await cancel(em, deps, plan.actor, plan.superseded, 'superseded by a retry');
+  if (plan.superseded && mayStillBePaid(plan.superseded.status))
+    await cancel(em, deps, plan.actor, plan.superseded, 'superseded by a retry');
   return {};
 };
 
@@ -225,7 +233,7 @@ const refundCaptured: Effect = async (em, deps, plan) => {
   const now = deps.clock.now();
   await record(em, plan.siteId, async (tx) => {
     // Under the order's lock, and only once per attempt: a concurrent refund of the same order records nothing twice.
-    await lockOrder(tx, plan.orderId);
+    await lockOrder(tx, plan.siteId, plan.orderId);
     for (const attempt of plan.captured) {
       const refundId = refunds.get(attempt.id);
       if (!refundId) continue;

@@ -48,7 +48,37 @@ export const RECORDS: { [K in OrderRecord]: RecordWriter } = {
   cancelCurrentAttempt({ facts, actor }) {
     if (facts.current && facts.outcomes.cancel?.cancelled) moveAttempt(facts.current, 'cancel', actor);
   },
+  /** An intent cancelled at the gateway cannot be paid: the attempt is CANCELED, and the order failed with a 24 h window to retry. */
+  cancelledAtGateway({ order, facts, actor }) {
+    const { attempt } = facts.payment!;
+    moveAttempt(attempt, 'cancel', actor);
+    attempt.failureReason = CANCELED_AT_GATEWAY;
+    order.failureReason = CANCELED_AT_GATEWAY;
+    order.recoveryDeadline = new Date(facts.now.getTime() + RECOVERY_WINDOW_MS);
+  },
+  /** The charge's refunded total (never lowered: events may arrive out of order); refunded whole, nothing is left to refund. */
+  recordGatewayRefund({ facts }) {
+    const { attempt, refund } = facts.payment!;
+    attempt.refundedMinor = Math.max(attempt.refundedMinor, refund!.refundedMinor);
+    if (attempt.refundedMinor >= refund!.capturedMinor) {
+      attempt.refunded = true;
+      attempt.needsRefund = false;
+    }
+  },
+  /** The dispute as its latest event says; a closed dispute is not reopened by a late "created". */
+  recordDispute({ facts }) {
+    const { attempt, dispute } = facts.payment!;
+    if (attempt.disputeId === dispute!.id && attempt.disputeClosed && !dispute!.closed) return;
+    attempt.disputeId = dispute!.id;
+    attempt.disputeStatus = dispute!.status;
+    attempt.disputeClosed = dispute!.closed;
+    attempt.disputeReason = dispute!.reason;
+    attempt.disputeAmountMinor = dispute!.amountMinor;
+  },
 };
+
+/** The order's failure reason when the gateway cancelled its intent. */
+export const CANCELED_AT_GATEWAY = 'canceled at gateway';
 
 /** A declined payment's failure record: the webhook writes it whether or not the order moves. */
 export function recordDecline(tx: EntityManager, attempt: PaymentAttempt, reason: string, now: Date, eventId: string): void {

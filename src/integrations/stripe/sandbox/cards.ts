@@ -2,14 +2,18 @@
 import { str, type Params } from './form';
 import { missing, rand, stripeError, type Reply } from './replies';
 
-export type CardOutcome = { paid: true } | { paid: false; declineCode: 'generic_decline' | 'insufficient_funds'; message: string };
+/** `disputed`: paid, then the cardholder disputes the charge at once (Stripe's createDispute test card). */
+export type CardOutcome =
+  { paid: true; disputed?: true } | { paid: false; declineCode: 'generic_decline' | 'insufficient_funds'; message: string };
 
 const SUCCEEDS: CardOutcome = { paid: true };
+const DISPUTED: CardOutcome = { paid: true, disputed: true };
 const GENERIC_DECLINE: CardOutcome = { paid: false, declineCode: 'generic_decline', message: 'Your card was declined.' };
 const INSUFFICIENT_FUNDS: CardOutcome = { paid: false, declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' };
 
 const TEST_PAYMENT_METHODS = new Map<string, CardOutcome>([
   ['pm_card_visa', SUCCEEDS],
+  ['pm_card_createDispute', DISPUTED],
   ['pm_card_chargeDeclined', GENERIC_DECLINE],
   ['pm_card_visa_chargeDeclined', GENERIC_DECLINE],
   ['pm_card_chargeDeclinedInsufficientFunds', INSUFFICIENT_FUNDS],
@@ -18,6 +22,7 @@ const TEST_PAYMENT_METHODS = new Map<string, CardOutcome>([
 
 const TEST_CARD_NUMBERS = new Map<string, CardOutcome>([
   ['4242424242424242', SUCCEEDS],
+  ['4000000000000259', DISPUTED],
   ['4000000000000002', GENERIC_DECLINE],
   ['4000000000009995', INSUFFICIENT_FUNDS],
 ]);

@@ -2,6 +2,7 @@
 import { choosePaymentMethod, type CardOutcome } from './cards';
 import { asMetadata, positiveInt, str, type Params } from './form';
 import { invalidInteger, missing, noSuch, now, ok, rand, stripeError, unexpectedState, type Reply } from './replies';
+import { openDispute } from './disputes';
 import type { Emit, SandboxStore } from './store';
 import type { SandboxPaymentIntent } from './types';
 
@@ -74,6 +75,7 @@ export function confirmPaymentIntent(store: SandboxStore, id: string, p: Params,
   if (choice.outcome.paid) {
     markSucceeded(store, pi, choice.id);
     emit('payment_intent.succeeded', structuredClone(pi));
+    if (choice.outcome.disputed) emit('charge.dispute.created', structuredClone(openDispute(store, pi)));
     return ok(pi);
   }
   markDeclined(pi, choice.outcome);

@@ -79,6 +79,9 @@ export class StripeSandboxServer implements StripeSandbox {
   get paymentIntents() {
     return this.store.paymentIntents;
   }
+  get disputes() {
+    return this.store.disputes;
+  }
   get refunds() {
     return this.store.refunds;
   }
@@ -147,6 +150,10 @@ export class StripeSandboxServer implements StripeSandbox {
       message: opts.message ?? `Simulated ${status} from the Stripe sandbox`,
       remaining: opts.count ?? 1,
     });
+  }
+
+  recover(): void {
+    this.failRules.length = 0;
   }
 
   event(type: string, object: unknown, id?: string): SandboxEvent {

@@ -1,9 +1,10 @@
 /** What the sandbox holds: the objects a Stripe account would, kept in memory. */
-import type { SandboxEvent, SandboxPaymentIntent, SandboxRefund } from './types';
+import type { SandboxDispute, SandboxEvent, SandboxPaymentIntent, SandboxRefund } from './types';
 
 export class SandboxStore {
   readonly paymentIntents = new Map<string, SandboxPaymentIntent>();
   readonly refunds = new Map<string, SandboxRefund>();
+  readonly disputes = new Map<string, SandboxDispute>();
   readonly events: SandboxEvent[] = [];
   /** When each charge was made: the sandbox keeps no charge objects, but a charge event tells its creation time. */
   readonly chargeCreated = new Map<string, number>();
@@ -11,6 +12,7 @@ export class SandboxStore {
   clear(): void {
     this.paymentIntents.clear();
     this.refunds.clear();
+    this.disputes.clear();
     this.events.length = 0;
     this.chargeCreated.clear();
   }

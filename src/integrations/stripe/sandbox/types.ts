@@ -51,6 +51,22 @@ export interface SandboxRefund {
   created: number;
 }
 
+/** A dispute of a charge, as Stripe shows it; the sandbox opens one for the createDispute test card. */
+export interface SandboxDispute {
+  id: string;
+  object: 'dispute';
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string;
+  reason: string;
+  status: 'needs_response' | 'under_review' | 'won' | 'lost';
+  evidence: { uncategorized_text: string | null };
+  metadata: Record<string, string>;
+  livemode: false;
+  created: number;
+}
+
 /** The sandbox keeps no charges; this is the snapshot a `charge.refunded` event carries. */
 export interface SandboxCharge {
   id: string;
@@ -145,6 +161,7 @@ export interface StripeSandbox {
   requests: RecordedRequest[];
   paymentIntents: Map<string, SandboxPaymentIntent>;
   refunds: Map<string, SandboxRefund>;
+  disputes: Map<string, SandboxDispute>;
   /** Every event the API produced, oldest first. */
   events: SandboxEvent[];
   deliveries: SandboxDelivery[];
@@ -154,6 +171,8 @@ export interface StripeSandbox {
   fail(piId: string, reason?: string): SandboxPaymentIntent;
   /** The next `count` matching requests get this error instead of being processed (nothing stored, nothing remembered for idempotency). */
   failNext(match: FailNextMatch, opts?: FailNextOptions): void;
+  /** Drops every failNext rule still waiting: the gateway is back (a fault drill's end). */
+  recover(): void;
   /** Builds a Stripe Event JSON around `object`; sign `JSON.stringify(event)` with `signedWebhook`. */
   event(type: string, object: unknown, id?: string): SandboxEvent;
   /** Where later events are delivered; the sandbox's own URL is known only once it listens, so often set after start. */
