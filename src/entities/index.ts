@@ -1,6 +1,7 @@
 import { Admin, AdminSite } from './admin';
 import { AuditEntry, AuditRecord, PlatformAuditEntry } from './audit-entry';
 import { ContentItem, ContentVersion, Suggestion } from './content';
+import { Customer, CustomerAddress, PasswordReset } from './customer';
 import { Order, OrderLine } from './order';
 import { PaymentAttempt } from './payment-attempt';
 import { PaymentFailure } from './payment-failure';
@@ -8,6 +9,7 @@ import { Product } from './product';
 import { Site } from './site';
 import { WebhookEvent } from './webhook-event';
 
+export { Customer, CustomerAddress, PasswordReset };
 export { Admin, AdminSite, AuditEntry, Order, OrderLine, PaymentAttempt, PaymentFailure, PlatformAuditEntry, Product, Site, WebhookEvent };
 export { PaymentFailureKind } from './payment-failure';
 export type { AddressValue } from './order';
@@ -30,4 +32,7 @@ export const allEntities = [
   ContentItem,
   ContentVersion,
   Suggestion,
+  Customer,
+  CustomerAddress,
+  PasswordReset,
 ];

@@ -19,6 +19,8 @@ export class Order {
   @Enum({ items: () => OrderState }) state: OrderState = OrderState.DRAFT;
   @Property({ type: 'text' }) currency: string;
   @Property({ type: 'text', hidden: true }) cartTokenHash: string;
+  /** The customer the cart (and order) belongs to; null for a guest's. */
+  @Property({ type: 'uuid', nullable: true }) customerId: string | null = null;
   @Property({ type: 'integer' }) totalMinor = 0;
   @Property({ type: 'integer' }) lineCount = 0;
   @Property({ type: 'text', nullable: true }) email: string | null = null;

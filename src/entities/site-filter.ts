@@ -17,6 +17,9 @@ export const TENANT_ENTITIES = [
   'ContentItem',
   'ContentVersion',
   'Suggestion',
+  'Customer',
+  'CustomerAddress',
+  'PasswordReset',
 ];
 
 export interface SiteFilterArgs {

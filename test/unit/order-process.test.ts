@@ -36,6 +36,8 @@ function actorOf(kind: ActorKind): Actor {
       return { kind, provider: 'test' };
     case 'system':
       return { kind, name: 'test' };
+    case 'customer':
+      return { kind, customerId: 'c', siteId: SITE, email: 'c@x.io' };
     default:
       return { kind };
   }
