@@ -57,6 +57,11 @@ export interface Config {
   metricsToken?: string;
   /** On SIGTERM, how long in-flight requests may run on before their connections are cut. */
   shutdownGraceMs: number;
+  /**
+   * Mail to customers. SMTP_URL set: sent through that server, from MAIL_FROM. Unset: a development outbox (kept in
+   * memory, printed to the log), and in production nothing is sent and password resets are not offered.
+   */
+  mail: { smtpUrl?: string; from: string };
 }
 
 function required(name: string, why = ''): never {
@@ -96,6 +101,22 @@ function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv = pr
 
 function nonNegativeInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   return env[name] === '0' ? 0 : positiveInt(name, fallback, env);
+}
+
+/** `smtp://` or `smtps://` only: a typo must fail the start, not every mail later. */
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:')
+    throw new StartError(
+      'SMTP_URL must be an smtp:// or smtps:// URL (e.g. smtp://user:password@mail.example.com:587): fix it in the environment.',
+    );
+  return raw;
 }
 
 function logFormat(raw: string): Config['logFormat'] {
@@ -152,5 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: logFormat(env.LOG_FORMAT || 'json'),
     metricsToken: env.METRICS_TOKEN || undefined,
     shutdownGraceMs: positiveInt('SHUTDOWN_GRACE_MS', 10_000, env),
+    mail: {
+      smtpUrl: smtpUrl(env.SMTP_URL),
+      from: env.MAIL_FROM || (production && env.SMTP_URL ? required('MAIL_FROM', ' with SMTP_URL') : 'Aegis <no-reply@aegis.local>'),
+    },
   };
 }

@@ -1,14 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import type { AdminActor } from './domain/actor';
+import type { AdminActor, CustomerActor } from './domain/actor';
 import type { DomainDeps } from './domain/deps';
 import { loadAdminActor } from './domain/identity/admins';
+import { loadCustomerActor } from './domain/identity/customers';
 import { hashCartToken, type VisitorActor } from './domain/order/cart';
 import { loadOrderDetails, type OrderDetailPart, type OrderDetails } from './domain/order/queries';
 import type { Orm } from './db/orm';
 import { requestLogger } from './logger';
 
-export type { AdminActor };
+export type { AdminActor, CustomerActor };
 
 /** One per request: a fresh EntityManager fork (no identity map shared across requests or tenants) and the caller. */
 export interface Context {
@@ -19,7 +20,9 @@ export interface Context {
   clientKey: string;
   admin: AdminActor | null;
   visitor: VisitorActor | null;
-  /** Credentials were presented but are missing, malformed, tampered, expired or of a disabled admin. */
+  /** A signed-in customer (a customer token: its own audience), of one site; never together with an admin. */
+  customer: CustomerActor | null;
+  /** Credentials were presented but are missing, malformed, tampered, expired, revoked, or of a disabled admin or customer. */
   authFailed: boolean;
   /** Loads one part of an order's details; the parts asked for in one tick are read in one transaction. */
   orderDetail<P extends OrderDetailPart>(siteId: string, part: P, orderId: string): Promise<OrderDetails[P]>;
@@ -35,18 +38,21 @@ export interface RequestFacts {
 export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts): Promise<Context> {
   const em = orm.em.fork() as EntityManager;
   let admin: AdminActor | null = null;
+  let customer: CustomerActor | null = null;
   let authFailed = false;
   if (req.authorization !== undefined) {
     const [scheme, token] = req.authorization.split(' ');
-    const claims = scheme === 'Bearer' && token ? await deps.tokens.verify(token, deps.clock.now()) : null;
-    admin = claims ? await loadAdminActor(em, claims) : null;
-    authFailed = !admin;
+    // The token's audience says whose it is: an admin token never loads a customer, nor a customer token an admin.
+    const verified = scheme === 'Bearer' && token ? await deps.tokens.verify(token, deps.clock.now()) : null;
+    if (verified?.audience === 'admin') admin = await loadAdminActor(em, verified.claims);
+    else if (verified?.audience === 'customer') customer = await loadCustomerActor(em, verified.claims);
+    authFailed = !admin && !customer;
   }
   const cartToken = req.cartToken?.trim();
   const visitor: VisitorActor | null = cartToken ? { kind: 'visitor', cartTokenHash: hashCartToken(cartToken) } : null;
   const log = requestLogger(deps.log, {
     requestId: req.requestId,
-    actor: admin ? `admin:${admin.adminId}` : visitor ? 'visitor' : 'anonymous',
+    actor: admin ? `admin:${admin.adminId}` : customer ? `customer:${customer.customerId}` : visitor ? 'visitor' : 'anonymous',
   });
   const loaders = new Map<string, DataLoader<string, OrderDetails[OrderDetailPart]>>();
   const loaderOf = (siteId: string) => {
@@ -74,6 +80,7 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
     clientKey: req.clientKey,
     admin,
     visitor,
+    customer,
     authFailed,
     orderDetail(siteId, part, orderId) {
       return loaderOf(siteId).load(`${part}|${orderId}`) as never;

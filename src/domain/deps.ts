@@ -5,7 +5,7 @@ import type { ContentAdvisor } from '../integrations/ai/advisor';
 import type { DomainMetrics } from './metrics';
 import type { PaymentProviders } from './order/ports';
 import type { TokenService } from './identity/tokens';
-import type { AttemptCounter } from './identity/ports';
+import type { AttemptCounter, Mailer } from './identity/ports';
 import type { RateLimiter } from './identity/rate-limiter';
 
 /** Test seams for fault injection; production leaves them unset. */
@@ -28,6 +28,8 @@ export interface DomainDeps {
   loginLimiter: AttemptCounter;
   /** Carts a client may create per window: a cart is a row, and creating them must not fill the database. */
   cartLimiter: RateLimiter;
+  /** Mail to customers (sign-up, password reset): SMTP, or the development outbox. */
+  mailer: Mailer;
   log: Logger;
   /** The pluggable notifier: every failure an operator must hear about. */
   alerts: Alerts;

@@ -14,6 +14,8 @@ export enum ErrorCode {
   AI_UNAVAILABLE = 'AI_UNAVAILABLE',
   STALE_SUGGESTION = 'STALE_SUGGESTION',
   CONFLICT = 'CONFLICT',
+  /** The operation is not offered by this deployment (a password reset without SMTP_URL in production). */
+  NOT_AVAILABLE = 'NOT_AVAILABLE',
 }
 
 export interface UserError {

@@ -1,3 +1,4 @@
+import type { AddressValue } from '../entities';
 import { ErrorCode, type UserError } from './errors';
 
 /** Control characters other than tab, newline and carriage return: never legitimate content here (and PostgreSQL refuses NUL). */
@@ -80,3 +81,16 @@ const COUNTRIES = new Set(
     'UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
   ).split(' '),
 );
+
+/** CONTRACT's bounds of an address, checkout's and a saved one's alike (a saved address is always one checkout accepts). */
+export function checkAddress(v: Validator, field: string[], a: AddressValue): AddressValue {
+  const f = (name: string) => [...field, name];
+  return {
+    name: v.text(f('name'), a.name, LIMITS.name) ?? '',
+    line1: v.text(f('line1'), a.line1, LIMITS.name) ?? '',
+    line2: v.text(f('line2'), a.line2, LIMITS.name, true),
+    city: v.text(f('city'), a.city, LIMITS.name) ?? '',
+    postalCode: v.text(f('postalCode'), a.postalCode, 20) ?? '',
+    country: v.country(f('country'), a.country),
+  };
+}
