@@ -10,16 +10,17 @@ import { OrderPayload, ProductPayload } from '../schema/payloads';
 import { AuditEntryConnection, Order, OrderConnection } from '../schema/types';
 import { connection, payload, toAuditEntry, toOrder, toProduct } from './mappers';
 import { adminOf } from './platform';
+import { shopperOf } from './storefront';
 
 @Resolver()
 export class SiteAdminResolver {
   @Query(() => Order, {
     nullable: true,
-    description: 'Visitor: only the order of its own cart token. Admin: any order of an entitled site.',
+    description: 'Visitor: only the order of its own cart token. Customer: only their own orders. Admin: any order of an entitled site.',
   })
   async order(@Arg('siteId', () => ID) siteId: string, @Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Order | null> {
-    // Shield admits an admin of the site or a visitor; a visitor is held to its own cart.
-    const order = await getOrder(ctx.em, siteId, id, ctx.admin ? undefined : ctx.visitor!);
+    // Shield admits an admin of the site or a shopper; a shopper is held to its own orders.
+    const order = await getOrder(ctx.em, siteId, id, ctx.admin ? undefined : shopperOf(ctx));
     return order ? toOrder(order) : null;
   }
 
@@ -29,9 +30,10 @@ export class SiteAdminResolver {
     @Arg('state', () => OrderState, { nullable: true }) state: OrderState | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('customerId', () => ID, { nullable: true, description: "One customer's orders only." }) customerId: string | null,
     @Ctx() ctx: Context,
   ): Promise<OrderConnection> {
-    return connection(await listOrders(ctx.em, siteId, { state, first, after }), toOrder);
+    return connection(await listOrders(ctx.em, siteId, { state, customerId, first, after }), toOrder);
   }
 
   @Query(() => AuditEntryConnection)

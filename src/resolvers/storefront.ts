@@ -7,17 +7,29 @@ import { createCart } from '../domain/order/commands/create-cart';
 import { retryPayment } from '../domain/order/commands/retry-payment';
 import { setCheckoutDetails } from '../domain/order/commands/set-checkout-details';
 import { updateCartLine } from '../domain/order/commands/update-cart-line';
-import { getCart } from '../domain/order/queries';
+import type { Shopper } from '../domain/order/cart';
+import { getCart, listCustomerOrders } from '../domain/order/queries';
 import type { Result } from '../domain/errors';
 import { CheckoutDetailsInput } from '../schema/inputs';
 import { CheckoutPayload, CreateCartPayload, OrderPayload } from '../schema/payloads';
-import { Order, ProductConnection } from '../schema/types';
+import { Order, OrderConnection, ProductConnection } from '../schema/types';
 import { connection, payload, toOrder, toProduct } from './mappers';
 
-/** Shield lets a storefront operation through only with an X-Cart-Token: its absence here is a bug. */
-export function visitorOf(ctx: Context) {
-  if (!ctx.visitor) throw new Error('storefront operation reached without a cart token');
-  return ctx.visitor;
+/**
+ * The shopper acting: the signed-in customer when there is one (their cart wins over a cart token sent beside it),
+ * else the visitor of the X-Cart-Token. Shield lets a storefront operation through only with one of them (and a
+ * customer only on their own site): their absence here is a bug.
+ */
+export function shopperOf(ctx: Context): Shopper {
+  const shopper = ctx.customer ?? ctx.visitor;
+  if (!shopper) throw new Error('storefront operation reached without a customer or a cart token');
+  return shopper;
+}
+
+/** Shield lets myOrders through only for a customer of the site. */
+function customerOf(ctx: Context) {
+  if (!ctx.customer) throw new Error('myOrders reached without a customer');
+  return ctx.customer;
 }
 
 /** A gateway failure after the order moved is reported beside the order, which stays PENDING_PAYMENT. */
@@ -39,15 +51,29 @@ export class StorefrontResolver {
     return connection(await listProducts(ctx.em, siteId, { first, after }), toProduct);
   }
 
-  @Query(() => Order, { nullable: true, description: "The order of the caller's X-Cart-Token on this site (DRAFT or later)." })
+  @Query(() => Order, {
+    nullable: true,
+    description:
+      "The order of the caller's X-Cart-Token on this site (DRAFT or later). A signed-in customer's: their open cart from any device, else their newest order.",
+  })
   async cart(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<Order | null> {
-    const order = await getCart(ctx.em, visitorOf(ctx), siteId);
+    const order = await getCart(ctx.em, shopperOf(ctx), siteId);
     return order ? toOrder(order) : null;
+  }
+
+  @Query(() => OrderConnection, { description: "The signed-in customer's own orders of this site, newest first." })
+  async myOrders(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<OrderConnection> {
+    return connection(await listCustomerOrders(ctx.em, customerOf(ctx), siteId, { first, after }), toOrder);
   }
 
   @Mutation(() => CreateCartPayload)
   async createCart(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<CreateCartPayload> {
-    const result = await createCart(ctx.em, ctx.deps, { siteId, clientKey: ctx.clientKey });
+    const result = await createCart(ctx.em, ctx.deps, { siteId, clientKey: ctx.clientKey, customer: ctx.customer });
     return result.ok
       ? { cartToken: result.value.cartToken, order: toOrder(result.value.order), userErrors: [] }
       : { cartToken: null, order: null, userErrors: result.errors };
@@ -60,7 +86,7 @@ export class StorefrontResolver {
     @Arg('quantity', () => Int) quantity: number,
     @Ctx() ctx: Context,
   ): Promise<OrderPayload> {
-    return payload('order', await addToCart(ctx.em, ctx.deps, visitorOf(ctx), { siteId, productId, quantity }), toOrder);
+    return payload('order', await addToCart(ctx.em, ctx.deps, shopperOf(ctx), { siteId, productId, quantity }), toOrder);
   }
 
   @Mutation(() => OrderPayload, { description: 'Quantity 0 removes the line.' })
@@ -70,7 +96,7 @@ export class StorefrontResolver {
     @Arg('quantity', () => Int) quantity: number,
     @Ctx() ctx: Context,
   ): Promise<OrderPayload> {
-    return payload('order', await updateCartLine(ctx.em, ctx.deps, visitorOf(ctx), { siteId, lineId, quantity }), toOrder);
+    return payload('order', await updateCartLine(ctx.em, ctx.deps, shopperOf(ctx), { siteId, lineId, quantity }), toOrder);
   }
 
   @Mutation(() => OrderPayload)
@@ -79,14 +105,14 @@ export class StorefrontResolver {
     @Arg('input', () => CheckoutDetailsInput) input: CheckoutDetailsInput,
     @Ctx() ctx: Context,
   ): Promise<OrderPayload> {
-    return payload('order', await setCheckoutDetails(ctx.em, ctx.deps, visitorOf(ctx), { siteId, ...input }), toOrder);
+    return payload('order', await setCheckoutDetails(ctx.em, ctx.deps, shopperOf(ctx), { siteId, ...input }), toOrder);
   }
 
   @Mutation(() => CheckoutPayload, {
     description: 'DRAFT -> PENDING_PAYMENT. Called again while PENDING_PAYMENT it returns the same session and creates no new payment.',
   })
   async checkout(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<CheckoutPayload> {
-    return toCheckoutPayload(await checkout(ctx.em, ctx.deps, visitorOf(ctx), { siteId }));
+    return toCheckoutPayload(await checkout(ctx.em, ctx.deps, shopperOf(ctx), { siteId }));
   }
 
   @Mutation(() => CheckoutPayload, {
@@ -97,6 +123,6 @@ export class StorefrontResolver {
     @Arg('orderId', () => ID) orderId: string,
     @Ctx() ctx: Context,
   ): Promise<CheckoutPayload> {
-    return toCheckoutPayload(await retryPayment(ctx.em, ctx.deps, visitorOf(ctx), { siteId, orderId }));
+    return toCheckoutPayload(await retryPayment(ctx.em, ctx.deps, shopperOf(ctx), { siteId, orderId }));
   }
 }

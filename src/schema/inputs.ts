@@ -10,11 +10,16 @@ export class AddressInput {
   @Field(() => String) country!: string;
 }
 
+/** Each address once: typed in, or (a signed-in customer) a saved address by id; both or neither is VALIDATION. */
 @InputType()
 export class CheckoutDetailsInput {
   @Field(() => String) email!: string;
-  @Field(() => AddressInput) shippingAddress!: AddressInput;
-  @Field(() => AddressInput) billingAddress!: AddressInput;
+  @Field(() => AddressInput, { nullable: true }) shippingAddress?: AddressInput | null;
+  @Field(() => AddressInput, { nullable: true }) billingAddress?: AddressInput | null;
+  @Field(() => ID, { nullable: true, description: "One of the signed-in customer's saved addresses, instead of shippingAddress." })
+  shippingAddressId?: string | null;
+  @Field(() => ID, { nullable: true, description: "One of the signed-in customer's saved addresses, instead of billingAddress." })
+  billingAddressId?: string | null;
 }
 
 @InputType()

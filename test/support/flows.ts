@@ -8,7 +8,10 @@ import {
   SetCheckoutDetailsDocument,
   type CheckoutDetailsInput,
 } from '../../clients/generated/graphql';
+import { randomUUID } from 'node:crypto';
+import type { CustomerActor } from '../../src/domain/actor';
 import type { TestAegis } from './aegis';
+import { ownerSql } from './sql';
 
 /** What the flows need of a server: a test server, or a server process (test/support/server-process.ts). */
 export type Shop = Pick<TestAegis, 'op' | 'superToken'>;
@@ -60,4 +63,32 @@ export async function pendingOrder(t: Shop, siteId?: string) {
   const session = r.data?.checkout.paymentSession;
   if (!session) throw new Error(`checkout failed: ${JSON.stringify(r)}`);
   return { siteId: site, ...cart, intentId: session.id, totalMinor: 2500 };
+}
+
+/**
+ * A customer of the site, signed in without the login mutation (for the tests of what a customer does, not of
+ * login): the row written as the owner, a token issued as login issues it. `actor` is for the domain's functions.
+ */
+export async function signedInCustomer(t: TestAegis, siteId: string, email = `c-${randomUUID().slice(0, 8)}@example.com`) {
+  const customerId = randomUUID();
+  await ownerSql(
+    t.dbUrl,
+    `insert into customers (id, site_id, email, password_hash, created_at) values ($1, $2, $3, 'not-a-hash', now())`,
+    [customerId, siteId, email],
+  );
+  const token = await t.aegis.deps.tokens.issueCustomer({ customerId, siteId }, 0, t.aegis.deps.clock.now());
+  const actor: CustomerActor = { kind: 'customer', customerId, siteId, email };
+  return { customerId, email, token, actor };
+}
+
+/** A saved address of the customer, written as the owner (the profile's own mutations are tested elsewhere). */
+export async function savedAddressOf(t: TestAegis, siteId: string, customerId: string, name = 'Saved Name'): Promise<string> {
+  const id = randomUUID();
+  await ownerSql(
+    t.dbUrl,
+    `insert into customer_addresses (id, site_id, customer_id, name, line1, city, postal_code, country, created_at)
+     values ($1, $2, $3, $4, '2 Saved Street', 'Paris', '75001', 'FR', now())`,
+    [id, siteId, customerId, name],
+  );
+  return id;
 }

@@ -20,7 +20,7 @@ import { Order, OrderState, PaymentAttempt, PaymentAttemptStatus, Role } from '.
 /** The domain tier: the order process through the pure `decide`, without a database. */
 const { DRAFT, PENDING_PAYMENT, PAYMENT_AUTHORIZED, CONFIRMED, PAYMENT_FAILED, EXPIRED, REFUNDED } = OrderState;
 const STATES = [NONE, ...Object.values(OrderState)] as const;
-const ACTORS: ActorKind[] = ['visitor', 'admin', 'gateway', 'scheduler', 'ai', 'system'];
+const ACTORS: ActorKind[] = ['visitor', 'customer', 'admin', 'gateway', 'scheduler', 'ai', 'system'];
 const SITE = '0190c0de-0000-7000-8000-000000000001';
 const T0 = new Date('2026-12-01T10:00:00Z');
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -86,6 +86,7 @@ function happyFacts(state: OrderState | typeof NONE): OrderFacts {
 /** One change of the facts per guard that turns it over (holding <-> failing). */
 const FLIP: Record<string, (f: OrderFacts) => void> = {
   siteKnown: (f) => (f.site = null),
+  isGuestCart: (f) => (f.order!.customerId = 'c'),
   hasLines: (f) => (f.order!.lineCount = 0),
   hasCheckoutDetails: (f) => (f.order!.email = null),
   withinRecoveryWindow: (f) => (f.order!.recoveryDeadline = new Date(NOW.getTime() - 1)),
@@ -112,19 +113,21 @@ const FLIP: Record<string, (f: OrderFacts) => void> = {
 type Spec = [readonly (OrderState | typeof NONE)[], OrderState | 'SAME' | { refuse: string }, ActorKind[], string[]];
 const ANY = [DRAFT, PENDING_PAYMENT, PAYMENT_AUTHORIZED, CONFIRMED, PAYMENT_FAILED, EXPIRED, REFUNDED];
 const EXPECTED: Record<OrderEvent, Spec[]> = {
-  createCart: [[[NONE], DRAFT, ['visitor'], ['siteKnown']]],
-  editCart: [[[DRAFT], 'SAME', ['visitor'], []]],
+  createCart: [[[NONE], DRAFT, ['visitor', 'customer'], ['siteKnown']]],
+  editCart: [[[DRAFT], 'SAME', ['visitor', 'customer'], []]],
+  mergeCart: [[[DRAFT], EXPIRED, ['customer'], ['isGuestCart']]],
+  adoptCart: [[[DRAFT], 'SAME', ['customer'], ['isGuestCart']]],
   checkout: [
-    [[DRAFT], PENDING_PAYMENT, ['visitor'], ['hasLines', 'hasCheckoutDetails']],
-    [[PENDING_PAYMENT], 'SAME', ['visitor'], []],
+    [[DRAFT], PENDING_PAYMENT, ['visitor', 'customer'], ['hasLines', 'hasCheckoutDetails']],
+    [[PENDING_PAYMENT], 'SAME', ['visitor', 'customer'], []],
   ],
   paymentAuthorized: [[[PENDING_PAYMENT], PAYMENT_AUTHORIZED, ['gateway'], ['intentOfThisSite', 'amountMatches', 'isCurrentAttempt']]],
   confirm: [[[PAYMENT_AUTHORIZED], CONFIRMED, ['gateway'], []]],
   paymentFailed: [[[PENDING_PAYMENT], PAYMENT_FAILED, ['gateway'], ['intentOfThisSite', 'isCurrentAttempt']]],
   paymentCanceled: [[[PENDING_PAYMENT], PAYMENT_FAILED, ['gateway'], ['intentOfThisSite', 'isCurrentAttempt', 'notCancelledByAegis']]],
   retryPayment: [
-    [[PAYMENT_FAILED], PENDING_PAYMENT, ['visitor'], ['withinRecoveryWindow']],
-    [[EXPIRED], { refuse: 'RECOVERY_WINDOW_EXPIRED' }, ['visitor'], ['recoveryWindowClosed']],
+    [[PAYMENT_FAILED], PENDING_PAYMENT, ['visitor', 'customer'], ['withinRecoveryWindow']],
+    [[EXPIRED], { refuse: 'RECOVERY_WINDOW_EXPIRED' }, ['visitor', 'customer'], ['recoveryWindowClosed']],
   ],
   expire: [
     [[PENDING_PAYMENT], EXPIRED, ['scheduler'], ['isDue', 'intentCancelled', 'sameAttemptAsCancelled']],
@@ -229,6 +232,14 @@ describe('the order process (decide, no database)', () => {
       return decideOrder(f.order, f, event, actorOf(kind));
     };
     expect(decide(PENDING_PAYMENT, 'checkout', 'visitor')).toMatchObject({ ok: true, to: PENDING_PAYMENT, selfLoop: true });
+    expect(decide(PENDING_PAYMENT, 'checkout', 'customer')).toMatchObject({ ok: true, to: PENDING_PAYMENT, selfLoop: true });
+    // At login: a guest's DRAFT cart is merged (EXPIRED) or adopted (same); a cart at checkout, or a customer's, never.
+    expect(decide(DRAFT, 'mergeCart', 'customer')).toMatchObject({ ok: true, to: EXPIRED, selfLoop: false });
+    expect(decide(DRAFT, 'adoptCart', 'customer')).toMatchObject({ ok: true, to: DRAFT, selfLoop: true });
+    expect(decide(PENDING_PAYMENT, 'mergeCart', 'customer')).toMatchObject({ ok: false, errors: [{ code: 'INVALID_TRANSITION' }] });
+    expect(decide(PENDING_PAYMENT, 'adoptCart', 'customer')).toMatchObject({ ok: false, errors: [{ code: 'INVALID_TRANSITION' }] });
+    expect(decide(DRAFT, 'mergeCart', 'customer', FLIP.isGuestCart)).toMatchObject({ ok: false });
+    expect(decide(DRAFT, 'mergeCart', 'visitor')).toMatchObject({ ok: false });
     expect(decide(CONFIRMED, 'refund', 'admin')).toMatchObject({ ok: true, to: REFUNDED, selfLoop: false });
     // Money left after a concurrent confirmation: the refund row falls through to "same".
     expect(decide(CONFIRMED, 'refund', 'admin', FLIP.nothingLeftCaptured)).toMatchObject({ ok: true, to: CONFIRMED, selfLoop: true });
@@ -311,7 +322,7 @@ describe('the guards, each holding and failing', () => {
 
 describe('the payment attempt process', () => {
   const EXPECTED_ATTEMPT: Record<string, [string[], string, ActorKind[]]> = {
-    open: [[NONE], 'PENDING', ['visitor']],
+    open: [[NONE], 'PENDING', ['visitor', 'customer']],
     succeed: [['PENDING', 'FAILED', 'CANCELED'], 'SUCCEEDED', ['gateway']],
     fail: [['PENDING'], 'FAILED', ['gateway']],
     cancel: [['PENDING'], 'CANCELED', ['scheduler', 'gateway']],

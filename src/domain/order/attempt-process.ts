@@ -11,7 +11,7 @@ type AttemptRow = Row<PaymentAttemptStatus, unknown>;
  * the payment event flags it needsRefund. Refunds are recorded beside the status (`refunded`), not as one.
  */
 export const ATTEMPT_PROCESS = {
-  open: [{ from: [NONE], to: PENDING, actors: ['visitor'] }],
+  open: [{ from: [NONE], to: PENDING, actors: ['visitor', 'customer'] }],
   succeed: [{ from: [PENDING, FAILED, CANCELED], to: SUCCEEDED, actors: ['gateway'] }],
   fail: [{ from: [PENDING], to: FAILED, actors: ['gateway'] }],
   // Aegis's own cancel (expiry), or one the gateway reports (its dashboard).

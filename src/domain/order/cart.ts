@@ -1,15 +1,39 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Order } from '../../entities';
-import type { Actor } from '../actor';
+import type { Actor, CustomerActor } from '../actor';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, refuse, type Result } from '../errors';
 import { LIMITS } from '../validation';
 import type { OrderFacts } from './facts';
-import { lockVisitorOrder } from './repository';
+import { cartOfCustomer, cartOfSite, lockCustomerOrder, lockVisitorOrder, orderOfCustomer, orderOfSite } from './repository';
 import { runOrderEvent } from './runner/run';
 
 export type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
+
+/**
+ * Who shops: a visitor (a cart token: the one order it owns) or a signed-in customer (their carts and orders of
+ * their site, from any device). The API layer picks the customer when a request carries both.
+ */
+export type Shopper = VisitorActor | CustomerActor;
+
+/**
+ * The shopper's own order, row-locked: their cart, or one of their orders by id. One finder per kind of shopper;
+ * a customer of another site names a customer id this site does not have, and finds nothing.
+ */
+export const lockShopperOrder = (tx: EntityManager, siteId: string, shopper: Shopper, orderId?: string): Promise<Order | null> =>
+  shopper.kind === 'visitor'
+    ? lockVisitorOrder(tx, siteId, shopper.cartTokenHash, orderId)
+    : lockCustomerOrder(tx, siteId, shopper.customerId, orderId);
+
+/** The same, read without a lock (the cart and order queries). */
+export const shopperCart = (tx: EntityManager, siteId: string, shopper: Shopper): Promise<Order | null> =>
+  shopper.kind === 'visitor' ? cartOfSite(tx, siteId, shopper.cartTokenHash) : cartOfCustomer(tx, siteId, shopper.customerId);
+
+export const shopperOrder = (tx: EntityManager, siteId: string, shopper: Shopper, orderId: string): Promise<Order | null> =>
+  shopper.kind === 'visitor'
+    ? orderOfSite(tx, siteId, orderId, shopper.cartTokenHash)
+    : orderOfCustomer(tx, siteId, orderId, shopper.customerId);
 
 /** Lines one cart may hold (one per product): bounds every read of a cart's lines (the query cost counts on it). */
 export const MAX_CART_LINES = 100;
@@ -28,19 +52,19 @@ export function boundedTotal(totalMinor: number) {
   return { ok: true as const, value: totalMinor };
 }
 
-/** A cart edit: the table's DRAFT self-loop (editCart) on the visitor's own cart, row-locked; `change` is the edit. */
+/** A cart edit: the table's DRAFT self-loop (editCart) on the shopper's own cart, row-locked; `change` is the edit. */
 export async function editCart(
   em: EntityManager,
   deps: DomainDeps,
-  visitor: VisitorActor,
+  shopper: Shopper,
   siteId: string,
   change: (tx: EntityManager, cart: Order, facts: OrderFacts) => Promise<Result<Order>>,
 ): Promise<Result<Order>> {
   const run = await runOrderEvent(em, deps, {
     siteId,
     event: 'editCart',
-    actor: visitor,
-    find: (tx) => lockVisitorOrder(tx, siteId, visitor.cartTokenHash),
+    actor: shopper,
+    find: (tx) => lockShopperOrder(tx, siteId, shopper),
     notFound: { what: 'Cart' },
     change: (tx, order, facts) => change(tx, order!, facts),
   });

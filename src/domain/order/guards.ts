@@ -8,6 +8,14 @@ const state = (f: OrderFacts) => f.order?.state ?? 'new';
 
 export const siteKnown: G = guard('siteKnown', ErrorCode.NOT_FOUND, (f) => f.site != null, 'Site not found', ['siteId']);
 
+/** A guest's cart (no customer yet): the only kind a login takes over; a customer's cart is never taken from them. */
+export const isGuestCart: G = guard(
+  'isGuestCart',
+  ErrorCode.INVALID_TRANSITION,
+  (f) => f.order?.customerId == null,
+  "the cart is a customer's",
+);
+
 export const hasLines: G = guard('hasLines', ErrorCode.EMPTY_CART, (f) => (f.order?.lineCount ?? 0) > 0, 'The cart is empty');
 
 export const hasCheckoutDetails: G = guard(

@@ -27,20 +27,25 @@ type OrderRow = Row<OrderState, OrderFacts, OrderRecord, OrderEffect>;
  * self-loops: the state stays and the history gains no entry.
  */
 export const ORDER_PROCESS = {
-  createCart: [{ from: [NONE], to: DRAFT, actors: ['visitor'], guards: [g.siteKnown] }],
+  // The shopper's own rows: a visitor (its cart token) or a signed-in customer (their carts, from any device).
+  createCart: [{ from: [NONE], to: DRAFT, actors: ['visitor', 'customer'], guards: [g.siteKnown] }],
   // addToCart, updateCartLine and setCheckoutDetails: the cart's edits, each audited by its command.
-  editCart: [{ from: [DRAFT], to: SAME, actors: ['visitor'] }],
+  editCart: [{ from: [DRAFT], to: SAME, actors: ['visitor', 'customer'] }],
+  // At login (src/domain/order/commands/take-over-guest-cart.ts): a guest's cart merged into the customer's open
+  // cart ends EXPIRED (its token stops), or, with no open cart, is adopted as it is. Never a cart at checkout.
+  mergeCart: [{ from: [DRAFT], to: EXPIRED, actors: ['customer'], guards: [g.isGuestCart] }],
+  adoptCart: [{ from: [DRAFT], to: SAME, actors: ['customer'], guards: [g.isGuestCart] }],
   checkout: [
     {
       from: [DRAFT],
       to: PENDING_PAYMENT,
-      actors: ['visitor'],
+      actors: ['visitor', 'customer'],
       guards: [g.hasLines, g.hasCheckoutDetails],
       before: ['openAttempt'],
       effects: [{ name: 'createIntent', when: 'after' }],
     },
     // Checkout again (a lost answer): the same attempt and session, or its intent created now with the same key.
-    { from: [PENDING_PAYMENT], to: SAME, actors: ['visitor'], effects: [{ name: 'createIntent', when: 'after' }] },
+    { from: [PENDING_PAYMENT], to: SAME, actors: ['visitor', 'customer'], effects: [{ name: 'createIntent', when: 'after' }] },
   ],
   paymentAuthorized: [
     {
@@ -75,7 +80,7 @@ export const ORDER_PROCESS = {
     {
       from: [PAYMENT_FAILED],
       to: PENDING_PAYMENT,
-      actors: ['visitor'],
+      actors: ['visitor', 'customer'],
       guards: [g.withinRecoveryWindow],
       before: ['clearRecoveryDeadline', 'openAttempt'],
       effects: [
@@ -86,7 +91,7 @@ export const ORDER_PROCESS = {
     },
     {
       from: [EXPIRED],
-      actors: ['visitor'],
+      actors: ['visitor', 'customer'],
       guards: [g.recoveryWindowClosed],
       refuse: { code: ErrorCode.RECOVERY_WINDOW_EXPIRED, message: g.recoveryWindowClosedMessage },
     },

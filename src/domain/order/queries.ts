@@ -3,34 +3,65 @@ import { AuditEntry, Order, OrderLine, PaymentAttempt, Product, type OrderState 
 import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
 import { selectEntities } from '../sql';
 import { isUuid, readInSite } from '../tx';
+import type { CustomerActor } from '../actor';
 import type { DomainDeps } from '../deps';
-import type { VisitorActor } from './cart';
+import { shopperCart, shopperOrder, type Shopper } from './cart';
 import { RESUMABLE_STATES } from './process';
-import { cartOfSite, orderOfSite } from './repository';
+import { orderOfSite } from './repository';
 import { recordedSession, type PaymentSessionView } from './runner/effects';
 
-export const getCart = (em: EntityManager, visitor: VisitorActor, siteId: string) =>
-  readInSite(em, siteId, (tx) => cartOfSite(tx, siteId, visitor.cartTokenHash));
+/** The shopper's cart: a visitor's by its token, a customer's from any device (src/domain/order/repository.ts). */
+export const getCart = (em: EntityManager, shopper: Shopper, siteId: string) =>
+  readInSite(em, siteId, (tx) => shopperCart(tx, siteId, shopper));
 
-/** A visitor sees only its own order; an admin of the site any of the site's. */
-export async function getOrder(em: EntityManager, siteId: string, orderId: string, visitor?: VisitorActor) {
+/** A shopper sees only its own order (a visitor its token's, a customer theirs); an admin of the site any of the site's. */
+export async function getOrder(em: EntityManager, siteId: string, orderId: string, shopper?: Shopper) {
   if (!isUuid(orderId)) return null;
-  return readInSite(em, siteId, (tx) => orderOfSite(tx, siteId, orderId, visitor?.cartTokenHash));
+  return readInSite(em, siteId, (tx) => (shopper ? shopperOrder(tx, siteId, shopper, orderId) : orderOfSite(tx, siteId, orderId)));
 }
 
+/** An admin's list of the site's orders, oldest first; `customerId`: one customer's only (an unknown id lists none). */
 export async function listOrders(
   em: EntityManager,
   siteId: string,
-  args: { state?: OrderState | null; first?: number | null; after?: string | null },
+  args: { state?: OrderState | null; customerId?: string | null; first?: number | null; after?: string | null },
 ): Promise<Page<Order> | null> {
   const cursor = decodeCursor(args.after);
   if (cursor === 'invalid') return null;
+  if (args.customerId != null && !isUuid(args.customerId)) return null;
   const limit = pageSize(args.first);
   const rows = await readInSite(em, siteId, (tx) =>
     tx.find(
       Order,
-      { ...(args.state && { state: args.state }), ...afterCursor(cursor) },
+      { ...(args.state && { state: args.state }), ...(args.customerId != null && { customerId: args.customerId }), ...afterCursor(cursor) },
       { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 },
+    ),
+  );
+  if (!rows) return null;
+  return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (o) => encodeCursor(o.createdAt, o.id) };
+}
+
+/**
+ * A customer's own orders of their site, newest first (the index orders_customer). Only orders that carry their
+ * customer id: a guest's order with the same email is never one of them (attaching those would hand them to
+ * whoever signs up with that address).
+ */
+export async function listCustomerOrders(
+  em: EntityManager,
+  customer: CustomerActor,
+  siteId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<Order> | null> {
+  const cursor = decodeCursor(args.after);
+  if (cursor === 'invalid' || customer.siteId !== siteId) return null;
+  const limit = pageSize(args.first);
+  const rows = await readInSite(em, siteId, (tx) =>
+    selectEntities(
+      tx,
+      Order,
+      `select * from orders where site_id = ? and customer_id = ?${cursor ? ' and (created_at, id) < (?, ?)' : ''}
+        order by created_at desc, id desc limit ?`,
+      [siteId, customer.customerId, ...(cursor ? [cursor.at, cursor.id] : []), limit + 1],
     ),
   );
   if (!rows) return null;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Order, OrderState, PaymentAttempt, PaymentAttemptStatus, Product, Site } from '../../entities';
+import { Order, OrderLine, OrderState, PaymentAttempt, PaymentAttemptStatus, Product, Site } from '../../entities';
 import { selectEntity, selectEntities } from '../sql';
 import { isUuid } from '../tx';
 
@@ -19,6 +19,46 @@ export function lockVisitorOrder(tx: EntityManager, siteId: string, cartTokenHas
     cartTokenHash,
   ]);
 }
+
+/**
+ * THE customer's cart, one rule for every finder: their newest open (DRAFT) cart, else their newest order. An open
+ * cart comes first because a guest cart adopted at login may be older than the customer's last order.
+ */
+const CUSTOMER_CART = `select * from orders where site_id = ? and customer_id = ?
+  order by (state = 'DRAFT') desc, created_at desc, id desc limit 1`;
+
+/** A customer's own order: their cart, or one of their orders by id; row-locked for the rest of the transaction. */
+export function lockCustomerOrder(tx: EntityManager, siteId: string, customerId: string, orderId?: string): Promise<Order | null> {
+  if (orderId === undefined) return selectEntity(tx, Order, `${CUSTOMER_CART} for update`, [siteId, customerId]);
+  if (!isUuid(orderId)) return Promise.resolve(null);
+  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ? and customer_id = ? for update`, [
+    siteId,
+    orderId,
+    customerId,
+  ]);
+}
+
+/** Reads (no lock): a customer's cart, and one of their orders by id. */
+export const cartOfCustomer = (tx: EntityManager, siteId: string, customerId: string): Promise<Order | null> =>
+  selectEntity(tx, Order, CUSTOMER_CART, [siteId, customerId]);
+
+export const orderOfCustomer = (tx: EntityManager, siteId: string, orderId: string, customerId: string): Promise<Order | null> =>
+  selectEntity(tx, Order, `select * from orders where id = ? and site_id = ? and customer_id = ?`, [orderId, siteId, customerId]);
+
+/** A guest's cart of this token (no customer), unlocked: the first read of the takeover at login. */
+export const guestCartOfToken = (tx: EntityManager, siteId: string, cartTokenHash: string): Promise<Order | null> =>
+  selectEntity(tx, Order, `select * from orders where site_id = ? and cart_token_hash = ? and customer_id is null`, [
+    siteId,
+    cartTokenHash,
+  ]);
+
+/** Several orders of the site row-locked in one statement, in id order: two transactions locking the same set never deadlock. */
+export const lockOrdersInIdOrder = (tx: EntityManager, siteId: string, orderIds: readonly string[]): Promise<Order[]> =>
+  selectEntities(tx, Order, `select * from orders where site_id = ? and id in (?) order by id for update`, [siteId, [...orderIds]]);
+
+/** The lines of one order (at most MAX_CART_LINES), in a fixed order (by id). */
+export const linesOf = (tx: EntityManager, order: Order): Promise<OrderLine[]> =>
+  selectEntities(tx, OrderLine, `select * from order_lines where site_id = ? and order_id = ? order by id`, [order.siteId, order.id]);
 
 export function lockOrder(tx: EntityManager, siteId: string, orderId: string): Promise<Order | null> {
   if (!isUuid(orderId)) return Promise.resolve(null);

@@ -5,20 +5,20 @@ import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import { LIMITS, Validator } from '../../validation';
-import { boundedTotal, editCart, MAX_CART_LINES, type VisitorActor } from '../cart';
+import { boundedTotal, editCart, MAX_CART_LINES, type Shopper } from '../cart';
 import { productOfSite } from '../repository';
 
 /** DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line. */
 export async function addToCart(
   em: EntityManager,
   deps: DomainDeps,
-  visitor: VisitorActor,
+  shopper: Shopper,
   input: { siteId: string; productId: string; quantity: number },
 ): Promise<Result<Order>> {
   const v = new Validator();
   v.int(['quantity'], input.quantity, LIMITS.addQuantity.min, LIMITS.addQuantity.max);
   if (!v.ok) return { ok: false, errors: v.errors };
-  return editCart(em, deps, visitor, input.siteId, async (tx, order, facts) => {
+  return editCart(em, deps, shopper, input.siteId, async (tx, order, facts) => {
     const product = await productOfSite(tx, order.siteId, input.productId);
     if (!product) return notFound('Product', ['productId']);
     // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
@@ -51,7 +51,7 @@ export async function addToCart(
     if (line.inserted) order.lineCount += 1;
     order.totalMinor = total.value;
     order.updatedAt = facts.now;
-    audit(tx, visitor, order.updatedAt, {
+    audit(tx, shopper, order.updatedAt, {
       siteId: order.siteId,
       action: 'order.addToCart',
       entity: 'Order',

@@ -2,8 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Order } from '../../../entities';
 import type { DomainDeps } from '../../deps';
 import { ok, type Result, type UserError } from '../../errors';
-import type { VisitorActor } from '../cart';
-import { lockVisitorOrder } from '../repository';
+import { lockShopperOrder, type Shopper } from '../cart';
 import type { PaymentSessionView } from '../runner/effects';
 import { runOrderEvent, type OrderEventResult } from '../runner/run';
 
@@ -29,14 +28,14 @@ export const toCheckoutResult = ({ order, outcomes }: OrderEventResult): Checkou
 export async function checkout(
   em: EntityManager,
   deps: DomainDeps,
-  visitor: VisitorActor,
+  shopper: Shopper,
   input: { siteId: string },
 ): Promise<Result<CheckoutResult>> {
   const run = await runOrderEvent(em, deps, {
     siteId: input.siteId,
     event: 'checkout',
-    actor: visitor,
-    find: (tx) => lockVisitorOrder(tx, input.siteId, visitor.cartTokenHash),
+    actor: shopper,
+    find: (tx) => lockShopperOrder(tx, input.siteId, shopper),
     notFound: { what: 'Cart' },
   });
   return run.ok ? ok(toCheckoutResult(run.value)) : run;

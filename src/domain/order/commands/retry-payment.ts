@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainDeps } from '../../deps';
 import { ok, type Result } from '../../errors';
-import type { VisitorActor } from '../cart';
-import { lockVisitorOrder } from '../repository';
+import { lockShopperOrder, type Shopper } from '../cart';
 import { runOrderEvent } from '../runner/run';
 import { toCheckoutResult, type CheckoutResult } from './checkout';
 
@@ -14,14 +13,14 @@ import { toCheckoutResult, type CheckoutResult } from './checkout';
 export async function retryPayment(
   em: EntityManager,
   deps: DomainDeps,
-  visitor: VisitorActor,
+  shopper: Shopper,
   input: { siteId: string; orderId: string },
 ): Promise<Result<CheckoutResult>> {
   const run = await runOrderEvent(em, deps, {
     siteId: input.siteId,
     event: 'retryPayment',
-    actor: visitor,
-    find: (tx) => lockVisitorOrder(tx, input.siteId, visitor.cartTokenHash, input.orderId),
+    actor: shopper,
+    find: (tx) => lockShopperOrder(tx, input.siteId, shopper, input.orderId),
     notFound: { what: 'Order', field: ['orderId'] },
     audit: (facts) => ({ detail: { supersededAttemptId: facts.current?.id ?? null } }),
   });

@@ -5,19 +5,19 @@ import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
 import { isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { boundedTotal, editCart, type VisitorActor } from '../cart';
+import { boundedTotal, editCart, type Shopper } from '../cart';
 
 /** DRAFT -> DRAFT: sets a line's quantity; 0 removes the line. */
 export function updateCartLine(
   em: EntityManager,
   deps: DomainDeps,
-  visitor: VisitorActor,
+  shopper: Shopper,
   input: { siteId: string; lineId: string; quantity: number },
 ): Promise<Result<Order>> {
   const v = new Validator();
   v.int(['quantity'], input.quantity, LIMITS.lineQuantity.min, LIMITS.lineQuantity.max);
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
-  return editCart(em, deps, visitor, input.siteId, async (tx, order, facts) => {
+  return editCart(em, deps, shopper, input.siteId, async (tx, order, facts) => {
     const line = isUuid(input.lineId) ? await tx.findOne(OrderLine, { id: input.lineId, orderId: order.id }) : null;
     if (!line) return notFound('Cart line', ['lineId']);
 
@@ -29,7 +29,7 @@ export function updateCartLine(
       order.lineCount -= 1;
     } else line.quantity = input.quantity;
     order.updatedAt = facts.now;
-    audit(tx, visitor, order.updatedAt, {
+    audit(tx, shopper, order.updatedAt, {
       siteId: order.siteId,
       action: 'order.updateCartLine',
       entity: 'Order',
