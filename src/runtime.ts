@@ -15,6 +15,7 @@ import { validateAttemptProcess } from './domain/order/attempt-process';
 import { validateOrderProcess } from './domain/order/process';
 import { validateSuggestionProcess } from './domain/content/suggestion-process';
 import { OpenAIAdvisor } from './integrations/ai/openai-advisor';
+import { createMailer, type DevOutbox } from './integrations/mail';
 import { startStripeSandbox } from './integrations/stripe/sandbox';
 import { paymentProviders } from './integrations/payment-providers';
 import { stripeProvider } from './integrations/stripe/provider';
@@ -33,6 +34,8 @@ export interface Aegis {
   deps: DomainDeps;
   jobs: Jobs;
   bootstrap: Bootstrap | null;
+  /** The development outbox (no SMTP_URL outside production): the mails this process would have sent. */
+  outbox: DevOutbox | null;
   /** The offline payment sandbox this process serves, if any. */
   sandboxUrl: string | null;
   /** Milliseconds per start-up phase, and `total` since the process started. */
@@ -146,6 +149,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     clock,
     log: logger,
   });
+  const { mailer, outbox } = createMailer(config.mail, { production: config.production, test: config.env === 'test' }, logger);
   const deps: DomainDeps = {
     clock,
     payments,
@@ -153,6 +157,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
     loginLimiter,
     cartLimiter: new RateLimiter(config.cartRateLimitPerMinute, 60 * 1000),
+    mailer,
     log: logger,
     alerts,
     faults: opts.faults ?? {},
@@ -192,6 +197,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     return {
       url,
       sandboxUrl: sandbox?.url ?? null,
+      outbox,
       startup,
       db,
       deps,
@@ -205,6 +211,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
         await started.stop();
         await apollo.stop();
         await alerts.flush();
+        await mailer.close();
         await loginLimiter.close();
         await db.close();
       },

@@ -1,11 +1,12 @@
 /**
  * `npm run demo`: a tour of Aegis against a running server (AEGIS_URL, default http://127.0.0.1:4000), over HTTP
  * with the generated typed documents only. A purchase reaches CONFIRMED; a declined card is retried with a new
- * attempt and confirmed; the AI advisory flow follows. Exits non-zero on any failed step.
+ * attempt and confirmed; a customer signs up, buys and reads their order history; the AI advisory flow follows. Exits non-zero on any failed step.
  */
 import { AdminLoginDocument, CreateProductDocument, CreateSiteDocument } from '../generated/graphql';
 import { DemoError, expectNoUserErrors, graphqlClient } from './client';
 import { advisory } from './content';
+import { customerPurchase } from './customer';
 import { superAdminCredentials } from './credentials';
 import { done, historyTable, note, step } from './print';
 import { checkedOutCart, pay, retry } from './purchase';
@@ -61,7 +62,10 @@ async function main() {
   );
   historyTable(recovered.order.history);
 
-  step(5, 'Content and the AI advisory');
+  step(5, 'A customer signs up, buys with a saved address, and reads their order history');
+  await customerPurchase(gql, token, siteId, mug.id);
+
+  step(6, 'Content and the AI advisory');
   await advisory(gql, token, siteId, Boolean(process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY));
 
   process.stdout.write('\nThe demo finished: every step passed.\n');

@@ -1,5 +1,6 @@
 import { CONTENT_PAGE } from '../domain/content/queries';
 import { CONTENT_LIMITS } from '../domain/content/validation';
+import { CUSTOMER_PAGE, MAX_ADDRESSES } from '../domain/identity/customers';
 import { MAX_CART_LINES } from '../domain/order/cart';
 import { LIMITS } from '../domain/validation';
 
@@ -29,7 +30,9 @@ const PAGE = { default: 50, max: LIMITS.pageSize } as const;
 export const PAGED: Readonly<Record<string, { default: number; max: number }>> = {
   'Query.products': PAGE,
   'Query.orders': PAGE,
+  'Query.myOrders': PAGE,
   'Query.auditLog': PAGE,
+  'Query.customers': CUSTOMER_PAGE,
   'Query.contentItems': CONTENT_PAGE,
   'Query.suggestions': CONTENT_PAGE,
   'ContentItem.versions': CONTENT_PAGE,
@@ -48,6 +51,9 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   'ProductConnection.edges': 1,
   'OrderConnection.edges': 1,
   'AuditEntryConnection.edges': 1,
+  'CustomerConnection.edges': 1,
+  // The cap addCustomerAddress keeps.
+  'Customer.addresses': MAX_ADDRESSES,
   // Assumed: sites are granted by a super admin only.
   'Admin.siteIds': 100,
   // The errors of one command's input (checkout details have 13 fields), and a field's path.

@@ -2,7 +2,18 @@ import { GraphQLError } from 'graphql';
 import { deny, shield } from 'graphql-shield';
 import type { Context } from '../context';
 import { databaseUnreachable, serviceUnavailable } from '../http/service-unavailable';
-import { forbidden, isAdmin, isAdminOfSite, isPublic, isReachable, isSuperAdmin, isVisitor, isVisitorOrAdminOfSite } from './rules';
+import {
+  forbidden,
+  isAdmin,
+  isAdminOfSite,
+  isCustomerOfSite,
+  isPublic,
+  isReachable,
+  isShopper,
+  isShopperOrAdminOfSite,
+  isSuperAdmin,
+  mayCreateCart,
+} from './rules';
 
 /** `{ a: rule, b: rule }`: the fields of one object type that share a rule, named one by one. */
 const each = <R, F extends string>(rule: R, ...fields: F[]) => Object.fromEntries(fields.map((f) => [f, rule])) as Record<F, R>;
@@ -16,22 +27,26 @@ export const ruleMap = {
   Query: {
     products: isPublic,
     site: isPublic,
-    cart: isVisitor,
-    order: isVisitorOrAdminOfSite,
+    cart: isShopper,
+    order: isShopperOrAdminOfSite,
     me: isAdmin,
     orders: isAdminOfSite,
+    myOrders: isCustomerOfSite,
     auditLog: isAdminOfSite,
     contentItem: isAdminOfSite,
     contentItems: isAdminOfSite,
     suggestions: isAdminOfSite,
+    customer: isCustomerOfSite,
+    customers: isAdminOfSite,
+    siteCustomer: isAdminOfSite,
   },
   Mutation: {
-    createCart: isPublic,
-    addToCart: isVisitor,
-    updateCartLine: isVisitor,
-    setCheckoutDetails: isVisitor,
-    checkout: isVisitor,
-    retryPayment: isVisitor,
+    createCart: mayCreateCart,
+    addToCart: isShopper,
+    updateCartLine: isShopper,
+    setCheckoutDetails: isShopper,
+    checkout: isShopper,
+    retryPayment: isShopper,
     adminLogin: isPublic,
     adminLogoutAll: isAdmin,
     createSite: isSuperAdmin,
@@ -46,6 +61,15 @@ export const ruleMap = {
     requestSuggestion: isAdminOfSite,
     approveSuggestion: isAdminOfSite,
     rejectSuggestion: isAdminOfSite,
+    customerSignUp: isPublic,
+    customerLogin: isPublic,
+    requestPasswordReset: isPublic,
+    resetPassword: isPublic,
+    customerLogout: isCustomerOfSite,
+    updateCustomerProfile: isCustomerOfSite,
+    addCustomerAddress: isCustomerOfSite,
+    removeCustomerAddress: isCustomerOfSite,
+    setCustomerDisabled: isAdminOfSite,
   },
   UserError: each(isReachable, 'code', 'message', 'field'),
   PageInfo: each(isReachable, 'hasNextPage', 'endCursor'),
@@ -115,6 +139,15 @@ export const ruleMap = {
   CheckoutPayload: each(isReachable, 'order', 'paymentSession', 'userErrors'),
   ContentItemPayload: each(isReachable, 'contentItem', 'userErrors'),
   SuggestionPayload: each(isReachable, 'suggestion', 'userErrors'),
+  Customer: each(isReachable, 'id', 'siteId', 'email', 'name', 'disabled', 'createdAt', 'addresses'),
+  CustomerAddress: each(isReachable, 'id', 'name', 'line1', 'line2', 'city', 'postalCode', 'country', 'createdAt'),
+  CustomerEdge: each(isReachable, 'cursor', 'node'),
+  CustomerConnection: each(isReachable, 'edges', 'pageInfo'),
+  CustomerSignUpPayload: each(isReachable, 'accepted', 'userErrors'),
+  CustomerLoginPayload: each(isReachable, 'token', 'customer', 'cart', 'userErrors'),
+  CustomerPayload: each(isReachable, 'customer', 'userErrors'),
+  CustomerAddressPayload: each(isReachable, 'address', 'customer', 'userErrors'),
+  PasswordResetPayload: each(isReachable, 'accepted', 'userErrors'),
 };
 
 export function permissions() {

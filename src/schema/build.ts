@@ -1,13 +1,23 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { AdminCustomersResolver } from '../resolvers/admin-customers';
 import { ContentResolver } from '../resolvers/content';
+import { CustomerResolver } from '../resolvers/customer';
 import { OrderFieldsResolver } from '../resolvers/order-fields';
 import { PlatformResolver } from '../resolvers/platform';
 import { SiteAdminResolver } from '../resolvers/site-admin';
 import { StorefrontResolver } from '../resolvers/storefront';
 
-export const resolvers = [StorefrontResolver, OrderFieldsResolver, SiteAdminResolver, PlatformResolver, ContentResolver] as const;
+export const resolvers = [
+  StorefrontResolver,
+  OrderFieldsResolver,
+  SiteAdminResolver,
+  PlatformResolver,
+  ContentResolver,
+  CustomerResolver,
+  AdminCustomersResolver,
+] as const;
 
 let built: GraphQLSchema | undefined;
 

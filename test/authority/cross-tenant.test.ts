@@ -4,6 +4,13 @@ import {
   ApproveSuggestionDocument,
   AuditLogDocument,
   CartDocument,
+  CreateCartDocument,
+  CurrentCustomerDocument,
+  CustomerOrdersDocument,
+  MyOrdersDocument,
+  RemoveCustomerAddressDocument,
+  SetCustomerDisabledDocument,
+  SiteCustomerDocument,
   CheckoutDocument,
   ContentItemDocument,
   ContentItemsDocument,
@@ -24,7 +31,7 @@ import {
 } from '../../clients/generated/graphql';
 import { startTestAegis, type Headers, type TestAegis } from '../support/aegis';
 import { openDbState, type DbState } from '../support/db-state';
-import { DETAILS } from '../support/flows';
+import { DETAILS, savedAddressOf, signedInCustomer } from '../support/flows';
 import { siteFixture, type SiteFixture } from '../support/two-sites';
 
 /**
@@ -39,6 +46,10 @@ let a: SiteFixture;
 let b: SiteFixture;
 /** Site B's content item and an AI suggestion for it (AI enabled on both sites, so the gate is passed). */
 let bContent: { itemId: string; suggestionId: string };
+/** A signed-in customer of each site (with a cart of its own on A), and a saved address of B's customer. */
+let customerOfA: { customerId: string; token: string };
+let customerOfB: { customerId: string; token: string };
+let bAddressId: string;
 
 beforeAll(async () => {
   t = await startTestAegis();
@@ -55,13 +66,17 @@ beforeAll(async () => {
   const itemId = item.data!.createContentItem.contentItem!.id;
   const sug = await t.op(RequestSuggestionDocument, { siteId: b.siteId, contentItemId: itemId, instruction: 'shorter' }, { token });
   bContent = { itemId, suggestionId: sug.data!.requestSuggestion.suggestion!.id };
+  customerOfA = await signedInCustomer(t, a.siteId);
+  customerOfB = await signedInCustomer(t, b.siteId);
+  bAddressId = await savedAddressOf(t, b.siteId, customerOfB.customerId);
+  await t.op(CreateCartDocument, { siteId: a.siteId }, { token: customerOfA.token });
 });
 afterAll(async () => {
   await db.close();
   await t.close();
 });
 
-type Caller = 'visitor of A' | 'admin of A' | 'super';
+type Caller = 'visitor of A' | 'admin of A' | 'super' | 'customer of A';
 interface Case<D extends TypedDocumentNode<any, any> = TypedDocumentNode<any, any>> {
   caller: Caller;
   doc: D;
@@ -73,13 +88,76 @@ interface Case<D extends TypedDocumentNode<any, any> = TypedDocumentNode<any, an
 const kase = <D extends TypedDocumentNode<any, any>>(c: Case<D>): Case => c;
 
 const headersOf = async (caller: Caller): Promise<Headers> =>
-  caller === 'visitor of A'
-    ? { cartToken: a.cart.cartToken }
-    : caller === 'admin of A'
-      ? { token: a.adminToken }
-      : { token: await t.superToken() };
+  caller === 'customer of A'
+    ? { token: customerOfA.token }
+    : caller === 'visitor of A'
+      ? { cartToken: a.cart.cartToken }
+      : caller === 'admin of A'
+        ? { token: a.adminToken }
+        : { token: await t.superToken() };
 
 const CASES: Record<string, Case> = {
+  // A signed-in customer of site A, and site A's admin reading customers: site B's customers, their addresses and orders are nowhere.
+  "order: B's order on site A (customer)": kase({
+    caller: 'customer of A',
+    doc: StorefrontOrderDocument,
+    foreign: () => ({ siteId: a.siteId, id: b.cart.orderId }),
+    unknown: () => ({ siteId: a.siteId, id: UNKNOWN }),
+  }),
+  "addToCart: B's product (customer)": kase({
+    caller: 'customer of A',
+    doc: AddToCartDocument,
+    foreign: () => ({ siteId: a.siteId, productId: b.productId, quantity: 1 }),
+    unknown: () => ({ siteId: a.siteId, productId: UNKNOWN, quantity: 1 }),
+  }),
+  "setCheckoutDetails: B's customer's saved address (customer)": kase({
+    caller: 'customer of A',
+    doc: SetCheckoutDetailsDocument,
+    foreign: () => ({
+      siteId: a.siteId,
+      input: { email: DETAILS.email, shippingAddressId: bAddressId, billingAddress: DETAILS.billingAddress },
+    }),
+    unknown: () => ({
+      siteId: a.siteId,
+      input: { email: DETAILS.email, shippingAddressId: UNKNOWN, billingAddress: DETAILS.billingAddress },
+    }),
+  }),
+  "removeCustomerAddress: B's customer's address (customer)": kase({
+    caller: 'customer of A',
+    doc: RemoveCustomerAddressDocument,
+    foreign: () => ({ siteId: a.siteId, addressId: bAddressId }),
+    unknown: () => ({ siteId: a.siteId, addressId: UNKNOWN }),
+  }),
+  'customer: a token of site A on site B': kase({
+    caller: 'customer of A',
+    doc: CurrentCustomerDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  'myOrders: a token of site A on site B': kase({
+    caller: 'customer of A',
+    doc: MyOrdersDocument,
+    foreign: () => ({ siteId: b.siteId }),
+    unknown: () => ({ siteId: UNKNOWN }),
+  }),
+  "siteCustomer: B's customer on site A": kase({
+    caller: 'admin of A',
+    doc: SiteCustomerDocument,
+    foreign: () => ({ siteId: a.siteId, id: customerOfB.customerId }),
+    unknown: () => ({ siteId: a.siteId, id: UNKNOWN }),
+  }),
+  "setCustomerDisabled: B's customer on site A": kase({
+    caller: 'admin of A',
+    doc: SetCustomerDisabledDocument,
+    foreign: () => ({ siteId: a.siteId, customerId: customerOfB.customerId, disabled: true }),
+    unknown: () => ({ siteId: a.siteId, customerId: UNKNOWN, disabled: true }),
+  }),
+  "orders: B's customer on site A": kase({
+    caller: 'admin of A',
+    doc: CustomerOrdersDocument,
+    foreign: () => ({ siteId: a.siteId, customerId: customerOfB.customerId }),
+    unknown: () => ({ siteId: a.siteId, customerId: UNKNOWN }),
+  }),
   'cart on site B': kase({
     caller: 'visitor of A',
     doc: CartDocument,
@@ -291,7 +369,9 @@ describe("another site's id answers exactly like an id that does not exist, and 
     expect(await db.snapshot()).toEqual(before);
     expect(foreign).toEqual(unknown);
     expect(JSON.stringify(foreign)).not.toMatch(
-      new RegExp(`${b.cart.orderId}|${b.productId}|${b.cart.lineId}|${bContent.itemId}|${bContent.suggestionId}|B's page`),
+      new RegExp(
+        `${b.cart.orderId}|${b.productId}|${b.cart.lineId}|${bContent.itemId}|${bContent.suggestionId}|B's page|${customerOfB.customerId}|${bAddressId}`,
+      ),
     );
   });
 });

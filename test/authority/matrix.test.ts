@@ -1,6 +1,6 @@
 import { startTestAegis, SUPER_ADMIN, type GqlResult, type Headers, type TestAegis } from '../support/aegis';
 import { openDbState, type DbState } from '../support/db-state';
-import { createCart, DETAILS } from '../support/flows';
+import { createCart, DETAILS, signedInCustomer } from '../support/flows';
 import { createSiteAdmin, siteFixture, type SiteFixture } from '../support/two-sites';
 
 /**
@@ -14,6 +14,8 @@ import { createSiteAdmin, siteFixture, type SiteFixture } from '../support/two-s
  *
  * "other cart" is a visitor holding a different cart of the same site A: storefront operations act on its own
  * cart, and operations naming X's ids are HIDDEN. (A cart of another site is covered by cross-tenant.test.ts.)
+ * "customer of A" is a signed-in customer of site A: a shopper with carts of its own (X stays out of its reach)
+ * and its profile; "customer of B" holds a valid token of another site, refused on every operation of site A.
  */
 const ALLOWED = 'ALLOWED';
 const HIDDEN = 'HIDDEN';
@@ -21,46 +23,61 @@ const UNAUTH = 'UNAUTHENTICATED';
 const FORBID = 'FORBIDDEN';
 type Outcome = typeof ALLOWED | typeof HIDDEN | typeof UNAUTH | typeof FORBID;
 
-const CALLERS = ['anonymous', 'holder', 'other cart', 'admin of A', 'admin of B', 'super'] as const;
+const CALLERS = ['anonymous', 'holder', 'other cart', 'admin of A', 'admin of B', 'super', 'customer of A', 'customer of B'] as const;
 type Caller = (typeof CALLERS)[number];
 
-//                                  anonymous holder   other cart admin of A admin of B super
+//                                  anonymous holder   other cart admin of A admin of B super  customer of A customer of B
 const MATRIX: Record<string, Outcome[]> = {
   // Query
-  products: /*          */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
-  site: /*              */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
-  cart: /*              */ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID],
-  order: /*             */ [UNAUTH, ALLOWED, HIDDEN, ALLOWED, FORBID, ALLOWED],
-  me: /*                */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, ALLOWED, ALLOWED],
-  orders: /*            */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  auditLog: /*          */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  contentItem: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  contentItems: /*      */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  suggestions: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
+  products: /*          */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
+  site: /*              */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
+  cart: /*              */ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  order: /*             */ [UNAUTH, ALLOWED, HIDDEN, ALLOWED, FORBID, ALLOWED, HIDDEN, FORBID],
+  me: /*                */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, ALLOWED, ALLOWED, FORBID, FORBID],
+  orders: /*            */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  auditLog: /*          */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  contentItem: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  contentItems: /*      */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  suggestions: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
   // Mutation: storefront
-  createCart: /*        */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
-  addToCart: /*         */ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID],
-  updateCartLine: /*    */ [UNAUTH, ALLOWED, HIDDEN, FORBID, FORBID, FORBID],
-  setCheckoutDetails: /**/ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID],
-  checkout: /*          */ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID],
-  retryPayment: /*      */ [UNAUTH, ALLOWED, HIDDEN, FORBID, FORBID, FORBID],
+  createCart: /*        */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, FORBID],
+  addToCart: /*         */ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  updateCartLine: /*    */ [UNAUTH, ALLOWED, HIDDEN, FORBID, FORBID, FORBID, HIDDEN, FORBID],
+  setCheckoutDetails: /**/ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  checkout: /*          */ [UNAUTH, ALLOWED, ALLOWED, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  retryPayment: /*      */ [UNAUTH, ALLOWED, HIDDEN, FORBID, FORBID, FORBID, HIDDEN, FORBID],
   // Mutation: identity and platform
-  adminLogin: /*        */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
-  createSite: /*        */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED],
-  createSiteAdmin: /*   */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED],
-  setAdminSites: /*     */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED],
-  setAdminDisabled: /*  */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED],
-  setAiEnabled: /*      */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED],
+  adminLogin: /*        */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
+  createSite: /*        */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED, FORBID, FORBID],
+  createSiteAdmin: /*   */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED, FORBID, FORBID],
+  setAdminSites: /*     */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED, FORBID, FORBID],
+  setAdminDisabled: /*  */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED, FORBID, FORBID],
+  setAiEnabled: /*      */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED, FORBID, FORBID],
   // Mutation: site administration
-  createProduct: /*     */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  refundOrder: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  createContentItem: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  reviseContent: /*     */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  requestSuggestion: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  approveSuggestion: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
-  rejectSuggestion: /*  */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED],
+  createProduct: /*     */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  refundOrder: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  createContentItem: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  reviseContent: /*     */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  requestSuggestion: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  approveSuggestion: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  rejectSuggestion: /*  */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  // Query and Mutation: customer accounts
+  customer: /*          */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  myOrders: /*          */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  customers: /*         */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  siteCustomer: /*      */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  customerSignUp: /*    */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
+  customerLogin: /*     */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
+  requestPasswordReset: [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
+  resetPassword: /*     */ [ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED],
+  updateCustomerProfile: [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  addCustomerAddress: /**/ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, ALLOWED, FORBID],
+  removeCustomerAddress: [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, HIDDEN, FORBID],
+  setCustomerDisabled: /**/ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  // Next to last: it revokes the tokens of the customer who calls it (so adminLogoutAll then finds customer A's token revoked).
+  customerLogout: /*    */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, ALLOWED, FORBID],
   // Last: it revokes the tokens of the admins who call it, which the rows above use.
-  adminLogoutAll: /*    */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, ALLOWED, ALLOWED],
+  adminLogoutAll: /*    */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, ALLOWED, ALLOWED, UNAUTH, FORBID],
 };
 
 interface Ids {
@@ -69,6 +86,7 @@ interface Ids {
   other: { cartToken: string; orderId: string };
   targetAdminId: string;
   unknownId: string;
+  customerOfA: string;
 }
 
 /** Each operation: its document, its variables (targeting site A and X), and the payload field holding the entity. */
@@ -182,6 +200,58 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
     entity: 'suggestion',
   },
   adminLogoutAll: { doc: `mutation{ adminLogoutAll{ admin{ id } userErrors{ code } } }`, vars: () => ({}), entity: 'admin' },
+  customer: { doc: `query($s:ID!){ customer(siteId:$s){ id email } }`, vars: ({ a }) => ({ s: a.siteId }) },
+  myOrders: { doc: `query($s:ID!){ myOrders(siteId:$s){ edges{ node{ id } } } }`, vars: ({ a }) => ({ s: a.siteId }) },
+  customers: { doc: `query($s:ID!){ customers(siteId:$s){ edges{ node{ id email } } } }`, vars: ({ a }) => ({ s: a.siteId }) },
+  siteCustomer: {
+    doc: `query($s:ID!,$id:ID!){ siteCustomer(siteId:$s,id:$id){ id } }`,
+    vars: ({ a, customerOfA }) => ({ s: a.siteId, id: customerOfA }),
+  },
+  customerSignUp: {
+    doc: `mutation($s:ID!,$e:String!){ customerSignUp(siteId:$s,input:{ email:$e, password:"long-enough-password" }){ accepted userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId, e: `signup-${Math.random().toString(36).slice(2)}@example.com` }),
+    entity: 'accepted',
+  },
+  customerLogin: {
+    doc: `mutation($s:ID!,$e:String!){ customerLogin(siteId:$s,email:$e,password:"not-the-password"){ token userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId, e: 'nobody@example.com' }),
+    entity: 'token',
+  },
+  requestPasswordReset: {
+    doc: `mutation($s:ID!){ requestPasswordReset(siteId:$s,email:"nobody@example.com"){ accepted userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId }),
+    entity: 'accepted',
+  },
+  resetPassword: {
+    doc: `mutation($s:ID!){ resetPassword(siteId:$s,token:"not-a-reset-code",password:"long-enough-password"){ accepted userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId }),
+    entity: 'accepted',
+  },
+  updateCustomerProfile: {
+    doc: `mutation($s:ID!){ updateCustomerProfile(siteId:$s,input:{ name:"Ada" }){ customer{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId }),
+    entity: 'customer',
+  },
+  addCustomerAddress: {
+    doc: `mutation($s:ID!,$i:AddressInput!){ addCustomerAddress(siteId:$s,input:$i){ address{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId, i: DETAILS.shippingAddress }),
+    entity: 'address',
+  },
+  removeCustomerAddress: {
+    doc: `mutation($s:ID!,$id:ID!){ removeCustomerAddress(siteId:$s,addressId:$id){ customer{ id } userErrors{ code } } }`,
+    vars: ({ a, unknownId }) => ({ s: a.siteId, id: unknownId }),
+    entity: 'customer',
+  },
+  setCustomerDisabled: {
+    doc: `mutation($s:ID!,$id:ID!){ setCustomerDisabled(siteId:$s,customerId:$id,disabled:true){ customer{ id } userErrors{ code } } }`,
+    vars: ({ a, unknownId }) => ({ s: a.siteId, id: unknownId }),
+    entity: 'customer',
+  },
+  customerLogout: {
+    doc: `mutation($s:ID!){ customerLogout(siteId:$s){ customer{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId }),
+    entity: 'customer',
+  },
 };
 
 let t: TestAegis;
@@ -195,7 +265,8 @@ beforeAll(async () => {
   const [a, b] = [await siteFixture(t, 'A'), await siteFixture(t, 'B')];
   const other = await createCart(t, a.siteId);
   const targetAdminId = await createSiteAdmin(t, 'target@aegis.test', [a.siteId]);
-  ids = { a, b, other, targetAdminId, unknownId: '0190c0de-0000-7000-8000-000000000000' };
+  const [customerA, customerB] = [await signedInCustomer(t, a.siteId), await signedInCustomer(t, b.siteId)];
+  ids = { a, b, other, targetAdminId, unknownId: '0190c0de-0000-7000-8000-000000000000', customerOfA: customerA.customerId };
   headers = {
     anonymous: {},
     holder: { cartToken: a.cart.cartToken },
@@ -203,6 +274,8 @@ beforeAll(async () => {
     'admin of A': { token: a.adminToken },
     'admin of B': { token: b.adminToken },
     super: { token: await t.superToken() },
+    'customer of A': { token: customerA.token },
+    'customer of B': { token: customerB.token },
   };
 });
 afterAll(async () => {
@@ -243,8 +316,8 @@ describe('the authority matrix', () => {
         expect(value ?? null).toBeNull();
         expect(await db.snapshot()).toEqual(before);
       }
-      if (caller === 'other cart') {
-        // Whatever it may do to its own cart, a visitor never reads or changes the cart it does not hold.
+      if (caller === 'other cart' || caller === 'customer of A') {
+        // Whatever it may do to its own cart, a shopper never reads or changes the cart it does not hold.
         expect(JSON.stringify(r)).not.toContain(ids.a.cart.orderId);
         expect(await db.orderPrint(ids.a.cart.orderId)).toBe(xBefore);
       }

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { AdminLoginDocument, CreateSiteAdminDocument } from '../../clients/generated/graphql';
 import { buildGraphQLSchema } from '../../src/schema/build';
 import { loginSuperAdmin, startTestAegis, type Headers, type TestAegis } from '../support/aegis';
-import { addToCart, createCart, createProduct, createSite, pendingOrder, setDetails } from '../support/flows';
+import { addToCart, createCart, createProduct, createSite, pendingOrder, setDetails, signedInCustomer } from '../support/flows';
 import { confirmedOrder, failedOrder, refundOrder, runExpiryJob, sql } from './support';
 
 /**
@@ -108,16 +108,25 @@ it('no mutation, for any role, moves an order to PAYMENT_AUTHORIZED or CONFIRMED
   const adminLogin = async () =>
     (await t.op(AdminLoginDocument, { email: 'walk-admin@example.com', password: 'walk-admin-password' })).data!.adminLogin.token as string;
 
-  // adminLogoutAll revokes its caller's tokens: it is walked last, and each order's walk signs in afresh.
+  // The logouts revoke their caller's tokens: they are walked last, and each order's walk signs in afresh.
+  const LAST = ['customerLogout', 'adminLogoutAll'];
   const mutations = Object.values(buildGraphQLSchema().getMutationType()!.getFields()).sort(
-    (x, y) => Number(x.name === 'adminLogoutAll') - Number(y.name === 'adminLogoutAll'),
+    (x, y) => LAST.indexOf(x.name) - LAST.indexOf(y.name),
   );
   const executed = new Set<string>();
   for (let pass = 0; pass < 2; pass++) {
     for (const o of Object.values(orders)) {
       const fixture: Fixture = { siteId, productId, orderId: o.orderId, cartToken: o.cartToken };
       const [line] = await sql(t.dbUrl, `select id from order_lines where order_id = $1`, [o.orderId]);
-      const callers: Headers[] = [{ token: await loginSuperAdmin(t.op) }, { token: await adminLogin() }, { cartToken: o.cartToken }, {}];
+      const customer = await signedInCustomer(t, siteId);
+      const callers: Headers[] = [
+        { token: await loginSuperAdmin(t.op) },
+        { token: await adminLogin() },
+        { cartToken: o.cartToken },
+        { token: customer.token },
+        { token: customer.token, cartToken: o.cartToken },
+        {},
+      ];
       for (const m of mutations) {
         const doc = document(m.name, m.args, isObjectType(getNamedType(m.type)));
         const variables = Object.fromEntries(m.args.map((a) => [a.name, valueFor(a.name, a.type, fixture, line?.id ?? null)]));
