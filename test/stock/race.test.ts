@@ -60,7 +60,7 @@ it('50 shoppers over 2 processes race for the last 5 units: exactly 5 check out,
   racing = false;
   await sampler;
 
-  const codes = results.map((r) => r.data!.checkout.userErrors[0]?.code ?? 'OK');
+  const codes = results.map((r): string => r.data!.checkout.userErrors[0]?.code ?? 'OK');
   expect(codes.filter((c) => c === 'OK')).toHaveLength(5);
   expect(codes.filter((c) => c === 'INSUFFICIENT_STOCK')).toHaveLength(45);
   expect(results.filter((r) => r.data!.checkout.paymentSession).length).toBe(5);

@@ -1,6 +1,7 @@
 import {
   AdjustStockDocument,
   RefundAndRestockDocument,
+  RefundOrderDocument,
   StockLedgerDocument,
   UpdateCartLineDocument,
 } from '../../clients/generated/graphql';
@@ -147,6 +148,25 @@ describe('checkout', () => {
   });
 });
 
+describe('checkout racing expiry', () => {
+  it('keeps the ledger consistent: what expiry releases, concurrent checkouts may reserve, never more', async () => {
+    const a = await trackedProduct(3);
+    // The waiting shoppers fill their carts while the units are free; then one order holds all three.
+    const waiting = await Promise.all([1, 2, 3, 4, 5].map(() => cartWith([[a, 1]])));
+    const holder = await cartWith([[a, 3]]);
+    expect((await checkout(t, holder.cartToken, siteId)).data!.checkout.userErrors).toEqual([]);
+    clock.advance(DAY + 60_000);
+
+    const [job, ...results] = await Promise.all([runExpiryJob(t), ...waiting.map((c) => checkout(t, c.cartToken, siteId))]);
+    expect(job).toBe('completed');
+    expect(await orderState(t, holder.orderId)).toBe('EXPIRED');
+    const won = results.filter((r) => r.data!.checkout.userErrors.length === 0).length;
+    expect(results.every((r) => ['INSUFFICIENT_STOCK', undefined].includes(r.data!.checkout.userErrors[0]?.code))).toBe(true);
+    expect(won).toBeLessThanOrEqual(3);
+    expect(await stockOf(t.dbUrl, a)).toEqual({ onHand: 3, reserved: won });
+  });
+});
+
 describe('the admin', () => {
   it('sets and adjusts stock with a reason (one ledger row each, audited), never below what checkouts hold', async () => {
     const a = await trackedProduct(2);
@@ -199,7 +219,6 @@ describe('the admin', () => {
     const kept = await sell();
     const returned = await sell();
     expect(await stockOf(t.dbUrl, a)).toEqual({ onHand: 1, reserved: 0 });
-    const { RefundOrderDocument } = await import('../../clients/generated/graphql');
     expect((await t.op(RefundOrderDocument, { siteId, orderId: kept, reason: 'damaged' }, { token })).data!.refundOrder.order!.state).toBe(
       'REFUNDED',
     );
