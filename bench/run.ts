@@ -18,6 +18,7 @@ import { table, withRatios, type OperationResult } from './report';
 import { countStatements, inProcessCounter, pgStatCounter, type StatementCount, type StatementCounter } from './statements';
 import { Recorder, round, summarise, type OpStats } from './stats';
 import { verify, type Verification } from './verify';
+import { BENCH_STOCK } from './verify-stock';
 
 interface Args {
   shoppers: number;
@@ -81,6 +82,13 @@ async function seed(client: HttpClient, products: number): Promise<{ siteId: str
     );
     const id = r.body?.data?.createProduct?.product?.id;
     if (!id) throw new Error(`createProduct failed: ${JSON.stringify(r.body)}`);
+    // Tracked, with more than the run can sell: every checkout reserves and every confirmation sells (bench/verify-stock.ts).
+    const stocked = await client.gql(
+      `mutation($s:ID!,$p:ID!,$n:Int){ setStock(siteId:$s,productId:$p,stockOnHand:$n,reason:"bench"){ product{ id } userErrors{ code message } } }`,
+      { s: siteId, p: id, n: BENCH_STOCK },
+      auth,
+    );
+    if (!stocked.body?.data?.setStock?.product) throw new Error(`setStock failed: ${JSON.stringify(stocked.body)}`);
     productIds.push(id);
   }
   return { siteId, productIds };
@@ -397,7 +405,8 @@ async function main() {
   const baselineOf = (s: OpStats, name: string) => ({ ...s, sqlRoundTrips: sqlOf[name]?.total ?? (name === 'rawInsert' ? 3 : null) });
   const targets = {
     confirmedOrdersPerSecAtLeast100: confirmedOrdersPerSec >= 100,
-    checkoutAtMost5Statements: (sqlOf.checkout?.counted ?? Infinity) <= 5,
+    // 5 before stock, and the one set-based reservation statement (issue 13) whatever the lines.
+    checkoutAtMost6Statements: (sqlOf.checkout?.counted ?? Infinity) <= 6,
     // The command with a lean selection (as test/perf/statements.test.ts counts it); the storefront's usual
     // selection (with lines) adds a read transaction, reported as operations.addToCart.sqlStatements.
     addToCartCommandAtMost5Statements: (sqlOf['addToCart:commandOnly']?.counted ?? Infinity) <= 5,

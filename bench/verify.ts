@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sql } from './database';
 import { DIST } from './dist';
+import { stockProblems } from './verify-stock';
 
 /** The order process's rows as the bench reads them from the build (refusal rows have no `to`). */
 type Process = Record<string, readonly { from: readonly string[]; to?: string }[]>;
@@ -98,5 +99,6 @@ export async function verify(ownerUrl: string, expect: Expectations): Promise<Ve
   }
   const confirmed = byState.CONFIRMED ?? 0;
   if (confirmed !== expect.confirmed) problem(`${confirmed} CONFIRMED orders in the database, the bench saw ${expect.confirmed} confirmed`);
+  for (const p of await stockProblems(ownerUrl)) problem(p);
   return { orders: orders.length, byState, auditTransitions: trail.length, problems };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: a tour of Aegis against a running server (AEGIS_URL, default http://127.0.0.1:4000), over HTTP
  * with the generated typed documents only. A purchase reaches CONFIRMED; a declined card is retried with a new
- * attempt and confirmed; a customer signs up, buys and reads their order history; the AI advisory flow follows. Exits non-zero on any failed step.
+ * attempt and confirmed; a customer signs up, buys and reads their order history; a product sells out; the AI advisory flow follows. Exits non-zero on any failed step.
  */
 import { AdminLoginDocument, CreateProductDocument, CreateSiteDocument } from '../generated/graphql';
 import { DemoError, expectNoUserErrors, graphqlClient } from './client';
@@ -10,6 +10,7 @@ import { customerPurchase } from './customer';
 import { superAdminCredentials } from './credentials';
 import { done, historyTable, note, step } from './print';
 import { checkedOutCart, pay, retry } from './purchase';
+import { sellOut } from './stock';
 
 async function main() {
   const url = (process.env.AEGIS_URL || 'http://127.0.0.1:4000').replace(/\/$/, '');
@@ -65,7 +66,10 @@ async function main() {
   step(5, 'A customer signs up, buys with a saved address, and reads their order history');
   await customerPurchase(gql, token, siteId, mug.id);
 
-  step(6, 'Content and the AI advisory');
+  step(6, 'A product sells out: the last unit is reserved at checkout, the next shopper is refused');
+  await sellOut(gql, token, siteId);
+
+  step(7, 'Content and the AI advisory');
   await advisory(gql, token, siteId, Boolean(process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY));
 
   process.stdout.write('\nThe demo finished: every step passed.\n');

@@ -16,6 +16,8 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   /** The operation is not offered by this deployment (a password reset without SMTP_URL in production). */
   NOT_AVAILABLE = 'NOT_AVAILABLE',
+  /** More than is available of a tracked product (the available quantity is in the message). */
+  INSUFFICIENT_STOCK = 'INSUFFICIENT_STOCK',
 }
 
 export interface UserError {

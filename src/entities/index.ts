@@ -7,10 +7,24 @@ import { PaymentAttempt } from './payment-attempt';
 import { PaymentFailure } from './payment-failure';
 import { Product } from './product';
 import { Site } from './site';
+import { StockMovement } from './stock-movement';
 import { WebhookEvent } from './webhook-event';
 
 export { Customer, CustomerAddress, PasswordReset };
-export { Admin, AdminSite, AuditEntry, Order, OrderLine, PaymentAttempt, PaymentFailure, PlatformAuditEntry, Product, Site, WebhookEvent };
+export {
+  Admin,
+  AdminSite,
+  AuditEntry,
+  Order,
+  OrderLine,
+  PaymentAttempt,
+  PaymentFailure,
+  PlatformAuditEntry,
+  Product,
+  Site,
+  StockMovement,
+  WebhookEvent,
+};
 export { PaymentFailureKind } from './payment-failure';
 export type { AddressValue } from './order';
 export * from './states';
@@ -25,6 +39,7 @@ export const allEntities = [
   OrderLine,
   PaymentAttempt,
   PaymentFailure,
+  StockMovement,
   WebhookEvent,
   AuditRecord,
   AuditEntry,

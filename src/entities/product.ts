@@ -10,6 +10,9 @@ export class Product {
   @Property({ type: 'integer' }) priceMinor: number;
   @Property({ type: 'text' }) currency: string;
   @Property({ type: 'timestamptz' }) createdAt: Date;
+  /** Null: untracked (sells without limit). Written only by the stock ledger's statements (src/domain/stock/). */
+  @Property({ type: 'integer', nullable: true }) stockOnHand: number | null = null;
+  @Property({ type: 'integer' }) stockReserved: number = 0;
 
   constructor(siteId: string, sku: string, name: string, priceMinor: number, currency: string, now: Date) {
     this.siteId = siteId;

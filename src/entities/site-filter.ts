@@ -13,6 +13,7 @@ export const TENANT_ENTITIES = [
   'OrderLine',
   'PaymentAttempt',
   'PaymentFailure',
+  'StockMovement',
   'AuditEntry',
   'ContentItem',
   'ContentVersion',

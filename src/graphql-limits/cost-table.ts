@@ -38,6 +38,7 @@ export const PAGED: Readonly<Record<string, { default: number; max: number }>> =
   'ContentItem.versions': CONTENT_PAGE,
   'Order.paymentAttempts': PAGE,
   'Order.history': PAGE,
+  'Product.stockMovements': PAGE,
 };
 
 /**
@@ -52,6 +53,7 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   'OrderConnection.edges': 1,
   'AuditEntryConnection.edges': 1,
   'CustomerConnection.edges': 1,
+  'StockMovementConnection.edges': 1,
   // The cap addCustomerAddress keeps.
   'Customer.addresses': MAX_ADDRESSES,
   // Assumed: sites are granted by a super admin only.

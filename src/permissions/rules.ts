@@ -39,6 +39,14 @@ export const isAdminOfSite = rule({ cache: 'no_cache' })((_p, args: { siteId?: s
   return typeof args.siteId === 'string' && admin.siteIds.includes(args.siteId) ? true : forbidden();
 });
 
+/** A field of a site's object for its admins only (the parent's siteId): a product's stock ledger. */
+export const isAdminOfParentSite = rule({ cache: 'no_cache' })((parent: { siteId?: string }, _a, ctx: Context) => {
+  const admin = needAdmin(ctx);
+  if (!admin) return notAdmin(ctx);
+  if (admin.role === Role.SUPER_ADMIN) return true;
+  return typeof parent.siteId === 'string' && admin.siteIds.includes(parent.siteId) ? true : forbidden();
+});
+
 /**
  * A shopper of args.siteId: a signed-in customer of that site, or a visitor (an X-Cart-Token). Which cart or
  * order it owns is decided by the domain. A customer's token names one site and is refused on any other, even

@@ -10,7 +10,12 @@ export const toProduct = (p: E.Product): Product => ({
   name: p.name,
   priceMinor: p.priceMinor,
   currency: p.currency,
+  stockOnHand: p.stockOnHand,
+  available: availableOf(p),
 });
+
+/** On hand less reserved; null for an untracked product. */
+export const availableOf = (p: E.Product): number | null => (p.stockOnHand === null ? null : p.stockOnHand - p.stockReserved);
 
 export const toOrder = (o: E.Order): Order => ({
   id: o.id,

@@ -5,7 +5,7 @@ import type { PaymentAttempt as AttemptRow } from '../entities';
 import { pageSize } from '../domain/pagination';
 import { OrderState } from '../entities/states';
 import { Order, OrderEvent, OrderLine, PaymentAttempt, PaymentDispute, PaymentSession } from '../schema/types';
-import { toProduct } from './mappers';
+import { availableOf, toProduct } from './mappers';
 
 /** Lists without a cursor still have a bounded size (the query cost multiplies by it); lines are bounded by the cart. */
 const firstArg = { nullable: true, defaultValue: 50, description: 'At most 100.' } as const;
@@ -33,6 +33,7 @@ export class OrderFieldsResolver {
       quantity: line.quantity,
       unitPriceMinor: line.unitPriceMinor,
       lineTotalMinor: line.quantity * line.unitPriceMinor,
+      available: availableOf(product),
     }));
   }
 

@@ -60,8 +60,14 @@ export class SiteAdminResolver {
     @Arg('siteId', () => ID) siteId: string,
     @Arg('orderId', () => ID) orderId: string,
     @Arg('reason', () => String) reason: string,
+    @Arg('restock', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'Put the sold units of a refunded CONFIRMED order back on hand (RESTOCK rows, audited).',
+    })
+    restock: boolean,
     @Ctx() ctx: Context,
   ): Promise<OrderPayload> {
-    return payload('order', await refundOrder(ctx.em, ctx.deps, adminOf(ctx), { siteId, orderId, reason }), toOrder);
+    return payload('order', await refundOrder(ctx.em, ctx.deps, adminOf(ctx), { siteId, orderId, reason, restock }), toOrder);
   }
 }

@@ -7,6 +7,7 @@ import { CustomerResolver } from '../resolvers/customer';
 import { OrderFieldsResolver } from '../resolvers/order-fields';
 import { PlatformResolver } from '../resolvers/platform';
 import { SiteAdminResolver } from '../resolvers/site-admin';
+import { StockResolver } from '../resolvers/stock';
 import { StorefrontResolver } from '../resolvers/storefront';
 
 export const resolvers = [
@@ -17,6 +18,7 @@ export const resolvers = [
   ContentResolver,
   CustomerResolver,
   AdminCustomersResolver,
+  StockResolver,
 ] as const;
 
 let built: GraphQLSchema | undefined;

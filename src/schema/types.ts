@@ -40,6 +40,10 @@ export class Product {
   @Field(() => String) name!: string;
   @Field(() => Int) priceMinor!: number;
   @Field(() => String) currency!: string;
+  @Field(() => Int, { nullable: true, description: 'Units on hand; null: the product is untracked and sells without limit.' })
+  stockOnHand!: number | null;
+  @Field(() => Int, { nullable: true, description: 'On hand less what checkouts hold (never negative); null: untracked.' })
+  available!: number | null;
 }
 
 @ObjectType()
@@ -71,6 +75,8 @@ export class OrderLine {
   @Field(() => Int) quantity!: number;
   @Field(() => Int) unitPriceMinor!: number;
   @Field(() => Int) lineTotalMinor!: number;
+  @Field(() => Int, { nullable: true, description: "The product's available quantity now; null: untracked." })
+  available!: number | null;
 }
 
 @ObjectType({ description: 'One state transition of an order. History lists transitions only.' })

@@ -56,6 +56,8 @@ const MATRIX: Record<string, Outcome[]> = {
   // Mutation: site administration
   createProduct: /*     */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
   refundOrder: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  setStock: /*          */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  adjustStock: /*       */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
   createContentItem: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
   reviseContent: /*     */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
   requestSuggestion: /* */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
@@ -173,6 +175,16 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
     doc: `mutation($s:ID!,$o:ID!){ refundOrder(siteId:$s,orderId:$o,reason:"asked"){ order{ id } userErrors{ code } } }`,
     vars: ({ a }) => ({ s: a.siteId, o: a.cart.orderId }),
     entity: 'order',
+  },
+  setStock: {
+    doc: `mutation($s:ID!,$p:ID!){ setStock(siteId:$s,productId:$p,stockOnHand:500,reason:"count"){ product{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId, p: a.productId }),
+    entity: 'product',
+  },
+  adjustStock: {
+    doc: `mutation($s:ID!,$p:ID!){ adjustStock(siteId:$s,productId:$p,delta:1,reason:"delivery"){ product{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId, p: a.productId }),
+    entity: 'product',
   },
   createContentItem: {
     doc: `mutation($s:ID!,$slug:String!){ createContentItem(siteId:$s,input:{ slug:$slug, title:"About", body:"Hello" }){ contentItem{ id } userErrors{ code } } }`,

@@ -55,6 +55,23 @@ describe('order state and the other machines', () => {
   });
 });
 
+describe('stock', () => {
+  // The ledger's sums are the columns only if every write of the columns appends its rows in the same statement.
+  it('has its columns written only by the ledger statements, and the order holds stock only through the runner records', () => {
+    const writers = source
+      .filter(({ file }) => !file.startsWith('src/migrations/'))
+      .filter(({ text }) => /update\s+products\b[^;`]*\bstock_(on_hand|reserved)\b|\.stock(OnHand|Reserved)\s*=[^=]/i.test(text))
+      .map(({ file }) => file);
+    expect(writers).toEqual(['src/domain/stock/ledger.ts']);
+    // Reserving, selling, releasing and restocking are rows of the order table: only its records call them.
+    const callers = source
+      .filter(({ text }) => /\b(reserveOrderStock|settleOrderStock|restockOrder)\(/.test(text))
+      .map(({ file }) => file)
+      .filter((f) => f !== 'src/domain/stock/ledger.ts');
+    expect(callers).toEqual(['src/domain/order/runner/records.ts']);
+  });
+});
+
 describe('resolvers', () => {
   it('never touch the EntityManager but to hand it to the domain', () => {
     const uses = source

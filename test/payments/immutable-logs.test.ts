@@ -2,9 +2,10 @@ import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ok, type Result } from '../../src/domain/errors';
 import { inSite, onPlatform, readInSite, readOnPlatform } from '../../src/domain/tx';
-import { AuditEntry, PaymentFailure, PlatformAuditEntry } from '../../src/entities';
+import { AuditEntry, PaymentFailure, PlatformAuditEntry, StockMovement } from '../../src/entities';
 import { startTestAegis, type TestAegis } from '../support/aegis';
-import { pendingOrder } from '../support/flows';
+import { createProduct, pendingOrder } from '../support/flows';
+import { setStock } from '../support/stock-ledger';
 import { requestRoleUrl } from '../support/sql';
 import { failedOrder, sql } from './support';
 
@@ -16,6 +17,8 @@ const UNHELD_INTENT = 'pi_no_site_holds_this';
 beforeAll(async () => {
   t = await startTestAegis();
   ({ siteId, orderId } = await failedOrder(t));
+  // A stock ledger row (an admin's count), with a reason.
+  await setStock(t, siteId, await createProduct(t, siteId, 'LEDGER', 100), 7, 'first count');
   // An event for an intent no site holds: audited on the platform, with a reason.
   const pi = { ...t.stripe.succeed((await pendingOrder(t, siteId)).intentId), id: UNHELD_INTENT, metadata: {} };
   expect((await t.webhook(t.stripe.event('payment_intent.succeeded', pi))).body.outcome).toBe('unmatched');
@@ -42,6 +45,7 @@ const rowsOf = <E>(filter: FilterQuery<E>) => filter as FilterQuery<Logged>;
 const TABLES: Log[] = [
   { table: 'audit_log', entity: AuditEntry, run: inOwnSite, where: () => rowsOf<AuditEntry>({ siteId }) },
   { table: 'payment_failures', entity: PaymentFailure, run: inOwnSite, where: () => rowsOf<PaymentFailure>({ siteId }) },
+  { table: 'stock_movements', entity: StockMovement, run: inOwnSite, where: () => rowsOf<StockMovement>({ siteId }) },
   {
     table: 'platform_audit_log',
     entity: PlatformAuditEntry,

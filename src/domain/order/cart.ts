@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Order } from '../../entities';
+import type { Order, Product } from '../../entities';
 import type { Actor, CustomerActor } from '../actor';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, refuse, type Result } from '../errors';
@@ -47,6 +47,15 @@ export function newCartToken(): { token: string; hash: string } {
 export const hashCartToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** CONTRACT: an order's total fits in Int (its column and the GraphQL type). Every change of a cart's total goes through here. */
+/** A cart line of `quantity` of a tracked product beyond what is available now: INSUFFICIENT_STOCK; null when it fits. */
+export function beyondAvailable(product: Product, quantity: number) {
+  if (product.stockOnHand === null) return null;
+  const available = product.stockOnHand - product.stockReserved;
+  return quantity > available
+    ? refuse(ErrorCode.INSUFFICIENT_STOCK, `Only ${available} of ${product.name} available (asked for ${quantity})`, ['quantity'])
+    : null;
+}
+
 export function boundedTotal(totalMinor: number) {
   if (totalMinor > LIMITS.maxInt) return refuse(ErrorCode.VALIDATION, 'The order total is too large', ['quantity']);
   return { ok: true as const, value: totalMinor };

@@ -25,6 +25,15 @@ export const hasCheckoutDetails: G = guard(
   'Set the email, shipping and billing address before checkout',
 );
 
+/** Holds until the reservation (the record reserveStock) came back short: then nothing is reserved and checkout is refused. */
+export const stockReserved: G = guard(
+  'stockReserved',
+  ErrorCode.INSUFFICIENT_STOCK,
+  (f) => !f.outcomes.stock?.short.length,
+  (f) => f.outcomes.stock!.short.map((s) => `only ${s.available} available of product ${s.productId} (${s.wanted} in the cart)`).join('; '),
+  ['lines'],
+);
+
 const windowClosed = (f: OrderFacts) => f.order?.recoveryDeadline != null && f.now >= f.order.recoveryDeadline;
 const closedMessage = (f: OrderFacts) => `The recovery window closed at ${f.order!.recoveryDeadline!.toISOString()}`;
 

@@ -8,6 +8,10 @@ const { DRAFT, PENDING_PAYMENT, PAYMENT_AUTHORIZED, CONFIRMED, PAYMENT_FAILED, E
 
 /** Records a row writes in its move's transaction (src/domain/order/records.ts). */
 export type OrderRecord =
+  | 'reserveStock'
+  | 'sellStock'
+  | 'releaseStock'
+  | 'restockIfAsked'
   | 'openAttempt'
   | 'clearRecoveryDeadline'
   | 'failCurrentAttempt'
@@ -40,8 +44,9 @@ export const ORDER_PROCESS = {
       from: [DRAFT],
       to: PENDING_PAYMENT,
       actors: ['visitor', 'customer'],
-      guards: [g.hasLines, g.hasCheckoutDetails],
-      before: ['openAttempt'],
+      // Stock is reserved before the intent exists: a payment that confirms always has its stock (README "Stock").
+      guards: [g.hasLines, g.hasCheckoutDetails, g.stockReserved],
+      before: ['reserveStock', 'openAttempt'],
       effects: [{ name: 'createIntent', when: 'after' }],
     },
     // Checkout again (a lost answer): the same attempt and session, or its intent created now with the same key.
@@ -56,7 +61,7 @@ export const ORDER_PROCESS = {
       then: 'confirm',
     },
   ],
-  confirm: [{ from: [PAYMENT_AUTHORIZED], to: CONFIRMED, actors: ['gateway'] }],
+  confirm: [{ from: [PAYMENT_AUTHORIZED], to: CONFIRMED, actors: ['gateway'], before: ['sellStock'] }],
   paymentFailed: [
     {
       from: [PENDING_PAYMENT],
@@ -104,7 +109,7 @@ export const ORDER_PROCESS = {
       to: EXPIRED,
       actors: ['scheduler'],
       guards: [g.isDue, g.intentCancelled, g.sameAttemptAsCancelled],
-      before: ['cancelCurrentAttempt'],
+      before: ['cancelCurrentAttempt', 'releaseStock'],
       effects: [{ name: 'cancelCurrentIntent', when: 'before' }],
     },
     // A failed payment's order cannot be confirmed anyway: it expires even if the cancel was refused.
@@ -113,7 +118,7 @@ export const ORDER_PROCESS = {
       to: EXPIRED,
       actors: ['scheduler'],
       guards: [g.isDue],
-      before: ['cancelCurrentAttempt'],
+      before: ['cancelCurrentAttempt', 'releaseStock'],
       effects: [{ name: 'cancelCurrentIntent', when: 'before' }],
     },
   ],
@@ -125,6 +130,7 @@ export const ORDER_PROCESS = {
       to: REFUNDED,
       actors: ['admin'],
       guards: [g.hasCapturedMoney, g.gatewayRefunded, g.nothingLeftCaptured],
+      before: ['restockIfAsked'],
       effects: [{ name: 'refundCaptured', when: 'before' }],
     },
     // Any other state (or money left after a concurrent confirmation): the flagged money goes back, the state stays

@@ -115,7 +115,8 @@ export async function loadOrderDetails(
       // Lines with their products in one statement; the product's columns come back prefixed and are split off.
       const rows = await tx.execute<Record<string, unknown>[]>(
         `select l.*, p.id as p_id, p.site_id as p_site_id, p.sku as p_sku, p.name as p_name, p.price_minor as p_price_minor,
-                p.currency as p_currency, p.created_at as p_created_at
+                p.currency as p_currency, p.created_at as p_created_at, p.stock_on_hand as p_stock_on_hand,
+                p.stock_reserved as p_stock_reserved
            from order_lines l join products p on p.id = l.product_id and p.site_id = l.site_id
           where l.order_id in (?) and l.site_id = ? order by l.id`,
         [ids, siteId],

@@ -5,7 +5,7 @@ import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import { LIMITS, Validator } from '../../validation';
-import { boundedTotal, editCart, MAX_CART_LINES, type Shopper } from '../cart';
+import { beyondAvailable, boundedTotal, editCart, MAX_CART_LINES, type Shopper } from '../cart';
 import { productOfSite } from '../repository';
 
 /** DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line. */
@@ -37,14 +37,17 @@ export async function addToCart(
     }
 
     // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.
-    const [line] = await tx.execute<{ unit_price_minor: number; inserted: boolean }[]>(
+    const [line] = await tx.execute<{ unit_price_minor: number; quantity: number; inserted: boolean }[]>(
       `insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (?, ?, ?, ?, ?, ?)
        on conflict (site_id, order_id, product_id) do update set quantity = order_lines.quantity + excluded.quantity
          where order_lines.quantity + excluded.quantity <= ?
-       returning unit_price_minor, (xmax = 0) as inserted`,
+       returning unit_price_minor, quantity, (xmax = 0) as inserted`,
       [randomUUID(), order.siteId, order.id, product.id, input.quantity, product.priceMinor, LIMITS.addQuantity.max],
     );
     if (!line) return refuse(ErrorCode.VALIDATION, `A line holds at most ${LIMITS.addQuantity.max} items`, ['quantity']);
+    // Advisory (nothing is held before checkout, which reserves under lock): the refusal rolls the line back.
+    const short = beyondAvailable(product, line.quantity);
+    if (short) return short;
     const total = boundedTotal(order.totalMinor + input.quantity * line.unit_price_minor);
     if (!total.ok) return total;
 

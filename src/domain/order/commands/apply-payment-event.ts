@@ -98,7 +98,7 @@ async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEve
     const captured = event.kind === 'charge_refunded' ? await capturedAttempts(tx, order) : undefined;
     if (!attempt.intentId) attempt.intentId = event.intent.id;
     const facts: OrderFacts = { now, order, current, captured, payment: paymentFacts(event, attempt, siteId), outcomes: {} };
-    return ok(STEPS[event.kind](tx, deps, { event, siteId, order, attempt, facts, done }));
+    return ok(await STEPS[event.kind](tx, deps, { event, siteId, order, attempt, facts, done }));
   });
   if (!result.ok && result.errors[0].code === ErrorCode.NOT_FOUND) return null;
   if (!result.ok) throw new Error(`payment event ${event.eventId} refused: ${result.errors[0].message}`);

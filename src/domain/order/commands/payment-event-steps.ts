@@ -34,7 +34,7 @@ export interface Effects {
   moves: Move[];
 }
 
-export type Step = (tx: EntityManager, deps: DomainDeps, ctx: EventContext) => PaymentEventOutcome;
+export type Step = (tx: EntityManager, deps: DomainDeps, ctx: EventContext) => Promise<PaymentEventOutcome>;
 
 /** One event in the site that holds its attempt, with the order locked. */
 export interface EventContext {
@@ -47,7 +47,7 @@ export interface EventContext {
 }
 
 /** Money received: the attempt SUCCEEDED whatever the order does; if the table refuses the order's move, it needs a refund. */
-const succeeded: Step = (tx, deps, ctx) => {
+const succeeded: Step = async (tx, deps, ctx) => {
   const { event, order, attempt, facts, done } = ctx;
   const actor = gatewayOf(event);
   // An intent that says it succeeded but reports nothing received took no money: nothing to refund, nothing moves.
@@ -56,7 +56,7 @@ const succeeded: Step = (tx, deps, ctx) => {
   if (!paid.ok) return unmatched(tx, deps, ctx, 'attempt already succeeded');
   const decision = decideOrder(order, facts, 'paymentAuthorized', actor);
   const detail = detailOf(event, attempt);
-  const applied = decision.ok ? applyDecision(tx, deps, order, facts, decision, actor, { detail }) : null;
+  const applied = decision.ok ? await applyDecision(tx, deps, order, facts, decision, actor, { detail }) : null;
   const refusal = !decision.ok ? decision : applied?.refusal;
   if (refusal && !refusal.ok) {
     attempt.needsRefund = true;
@@ -67,7 +67,7 @@ const succeeded: Step = (tx, deps, ctx) => {
 };
 
 /** A decline: recorded and alerted unless its metadata is wrong; the order fails only if it was its current attempt. */
-const failed: Step = (tx, deps, ctx) => {
+const failed: Step = async (tx, deps, ctx) => {
   const { event, siteId, order, attempt, facts, done } = ctx;
   // No money moved: a decline whose metadata is wrong changes nothing, it is only audited where the intent is.
   if (!intentOfThisSite.holds(facts)) return unmatched(tx, deps, ctx, MISPLACED);
@@ -81,7 +81,7 @@ const failed: Step = (tx, deps, ctx) => {
     if (moveAttempt(attempt, 'fail', actor).ok) attempt.failureReason = reason;
     return unmatched(tx, deps, ctx, decision.errors[0].message);
   }
-  const applied = applyDecision(tx, deps, order, facts, decision, actor, { reason, detail: detailOf(event, attempt) });
+  const applied = await applyDecision(tx, deps, order, facts, decision, actor, { reason, detail: detailOf(event, attempt) });
   done.moves.push(...applied.moves);
   deps.log.warn(failure, 'payment failed');
   return 'failed';
@@ -91,7 +91,7 @@ const failed: Step = (tx, deps, ctx) => {
  * The intent cancelled at the gateway. The order waiting on it fails (the shopper may retry for 24 h), unless
  * Aegis cancelled it itself (expiry, a retry): then the event only confirms what Aegis did.
  */
-const canceled: Step = (tx, deps, ctx) => {
+const canceled: Step = async (tx, deps, ctx) => {
   const { event, siteId, order, attempt, facts, done } = ctx;
   if (!intentOfThisSite.holds(facts)) return unmatched(tx, deps, ctx, MISPLACED);
   const actor = gatewayOf(event);
@@ -101,7 +101,10 @@ const canceled: Step = (tx, deps, ctx) => {
     if (attempt.status === PaymentAttemptStatus.PENDING) moveAttempt(attempt, 'cancel', actor);
     return recorded(tx, deps, ctx, 'payment.canceled', decision.errors[0].message);
   }
-  const applied = applyDecision(tx, deps, order, facts, decision, actor, { reason: CANCELED_AT_GATEWAY, detail: detailOf(event, attempt) });
+  const applied = await applyDecision(tx, deps, order, facts, decision, actor, {
+    reason: CANCELED_AT_GATEWAY,
+    detail: detailOf(event, attempt),
+  });
   done.moves.push(...applied.moves);
   const fields = { siteId, orderId: order.id, attemptId: attempt.id, intentId: event.intent.id, reason: CANCELED_AT_GATEWAY };
   deps.log.warn(fields, 'payment failed');
@@ -110,25 +113,25 @@ const canceled: Step = (tx, deps, ctx) => {
 };
 
 /** A refund seen at the gateway (made there, or Aegis's own coming back): recorded; a full one refunds a CONFIRMED order. */
-const refunded: Step = (tx, deps, ctx) => {
+const refunded: Step = async (tx, deps, ctx) => {
   const { event, order, attempt, facts, done } = ctx;
   const actor = gatewayOf(event);
   const decision = decideOrder(order, facts, 'refundedAtGateway', actor);
   if (!decision.ok) return unmatched(tx, deps, ctx, decision.errors[0].message);
   const refund = facts.payment!.refund!;
-  const applied = applyDecision(tx, deps, order, facts, decision, actor, { detail: { ...detailOf(event, attempt), ...refund } });
+  const applied = await applyDecision(tx, deps, order, facts, decision, actor, { detail: { ...detailOf(event, attempt), ...refund } });
   done.moves.push(...applied.moves);
   const whole = refund.refundedMinor >= refund.capturedMinor;
   return recorded(tx, deps, ctx, 'payment.refundedAtGateway', whole ? 'refunded in full' : 'partial refund', refund);
 };
 
 /** A dispute opened or closed: recorded on the attempt, visible on the order, and alerted. */
-const disputed: Step = (tx, deps, ctx) => {
+const disputed: Step = async (tx, deps, ctx) => {
   const { event, siteId, order, attempt, facts, done } = ctx;
   const actor = gatewayOf(event);
   const decision = decideOrder(order, facts, 'disputeChanged', actor);
   if (!decision.ok) return unmatched(tx, deps, ctx, decision.errors[0].message);
-  applyDecision(tx, deps, order, facts, decision, actor);
+  await applyDecision(tx, deps, order, facts, decision, actor);
   const dispute = facts.payment!.dispute!;
   const opened = event.kind === 'dispute_opened';
   done.alerts.push({

@@ -21,7 +21,7 @@ export async function refundOrder(
   em: EntityManager,
   deps: DomainDeps,
   admin: AdminActor,
-  input: { siteId: string; orderId: string; reason: string },
+  input: { siteId: string; orderId: string; reason: string; restock?: boolean },
 ): Promise<Result<Order>> {
   const v = new Validator();
   const reason = v.text(['reason'], input.reason, REASON_MAX) ?? '';
@@ -37,9 +37,10 @@ export async function refundOrder(
     notFound: { what: 'Order', field: ['orderId'] },
     // Before the refunds: what to refund. After them, under the lock: what they set out to refund, and what is left.
     facts: async (tx, order, early) => {
-      if (!early) return { captured: await capturedAttempts(tx, order!) };
+      const restock = input.restock === true;
+      if (!early) return { captured: await capturedAttempts(tx, order!), restock };
       const left = (await capturedAttempts(tx, order!)).length;
-      return { captured: early.facts.captured, outcomes: { ...early.outcomes, refund: { ...early.outcomes.refund!, left } } };
+      return { captured: early.facts.captured, restock, outcomes: { ...early.outcomes, refund: { ...early.outcomes.refund!, left } } };
     },
     change: async (tx, order, facts, decision) => {
       // The state stays (a SAME row): the history has no entry, so the log says what was paid back.
@@ -56,7 +57,7 @@ export async function refundOrder(
       }
       return ok(order!);
     },
-    audit: { reason },
+    audit: { reason, ...(input.restock && { detail: { restock: true } }) },
   });
   return run.ok ? ok(run.value.order) : run;
 }

@@ -115,7 +115,7 @@ async function merge(
   cart.billingAddress ??= guest.billingAddress;
   cart.updatedAt = facts.now;
 
-  const applied = applyDecision(tx, deps, guest, facts, expire, customer, { reason: MERGED_REASON, detail: { into: cart.id } });
+  const applied = await applyDecision(tx, deps, guest, facts, expire, customer, { reason: MERGED_REASON, detail: { into: cart.id } });
   // The guest's token finds nothing from now on: its digest is one nobody holds the token of.
   guest.cartTokenHash = newCartToken().hash;
   audit(tx, customer, facts.now, {
@@ -131,7 +131,7 @@ async function merge(
 async function adopt(tx: EntityManager, deps: DomainDeps, customer: CustomerActor, guest: Order, facts: OrderFacts): Promise<TakenOver> {
   const decision = decideOrder(guest, facts, 'adoptCart', customer);
   if (!decision.ok) return decision;
-  const applied = applyDecision(tx, deps, guest, facts, decision, customer);
+  const applied = await applyDecision(tx, deps, guest, facts, decision, customer);
   guest.customerId = customer.customerId;
   guest.updatedAt = facts.now;
   const lines = (await linesOf(tx, guest)).map((l) => ({ productId: l.productId, quantity: l.quantity }));

@@ -5,7 +5,8 @@ import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
 import { isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { boundedTotal, editCart, type Shopper } from '../cart';
+import { beyondAvailable, boundedTotal, editCart, type Shopper } from '../cart';
+import { productOfSite } from '../repository';
 
 /** DRAFT -> DRAFT: sets a line's quantity; 0 removes the line. */
 export function updateCartLine(
@@ -20,6 +21,12 @@ export function updateCartLine(
   return editCart(em, deps, shopper, input.siteId, async (tx, order, facts) => {
     const line = isUuid(input.lineId) ? await tx.findOne(OrderLine, { id: input.lineId, orderId: order.id }) : null;
     if (!line) return notFound('Cart line', ['lineId']);
+    // More of a tracked product than is available is refused (advisory: checkout reserves under lock); less never is.
+    if (input.quantity > line.quantity) {
+      const product = await productOfSite(tx, order.siteId, line.productId);
+      const short = product && beyondAvailable(product, input.quantity);
+      if (short) return short;
+    }
 
     const total = boundedTotal(order.totalMinor + (input.quantity - line.quantity) * line.unitPriceMinor);
     if (!total.ok) return total;

@@ -27,8 +27,9 @@ export const decideOrder = (order: Order | null, facts: OrderFacts, event: Order
 
 /**
  * THE place that assigns Order.state (with PaymentAttempt.status below): applies a decision already taken, with
- * its audit entry (which Order.history reads), then the event the row chains (authorize -> confirm). Self-loops
- * change no state and write no entry here: their command audits what it changed.
+ * its audit entry (which Order.history reads). The event a row chains (authorize -> confirm) is decided by the
+ * runner (applyDecision), which writes its records first. Self-loops change no state and write no entry here:
+ * their command audits what it changed.
  */
 export function applyOrderMove(
   tx: EntityManager,
@@ -37,8 +38,8 @@ export function applyOrderMove(
   facts: OrderFacts,
   actor: Actor,
   extra: AuditExtra = {},
-): { moves: Move[]; refusal: OrderDecision | null } {
-  if (decision.selfLoop) return { moves: [], refusal: null };
+): Move[] {
+  if (decision.selfLoop) return [];
   const from = decision.from === NONE ? null : decision.from;
   order.state = decision.to;
   order.updatedAt = facts.now;
@@ -52,13 +53,7 @@ export function applyOrderMove(
     reason: extra.reason ?? null,
     detail: extra.detail ?? null,
   });
-  const moves: Move[] = from ? [{ event: decision.event as OrderEvent, from, to: decision.to }] : [];
-  const then = decision.row.then as OrderEvent | undefined;
-  if (!then) return { moves, refusal: null };
-  const next = decideOrder(order, facts, then, actor);
-  if (!next.ok) return { moves, refusal: next };
-  const chained = applyOrderMove(tx, order, next, facts, actor, extra);
-  return { moves: [...moves, ...chained.moves], refusal: chained.refusal };
+  return from ? [{ event: decision.event as OrderEvent, from, to: decision.to }] : [];
 }
 
 /** The attempt's own machine; a refusal changes nothing and says why. */

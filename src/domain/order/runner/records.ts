@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { PaymentAttempt, PaymentFailureKind, type Order } from '../../../entities';
 import type { Actor } from '../../actor';
 import type { DomainDeps } from '../../deps';
-import type { OrderFacts } from '../facts';
+import { reserveOrderStock, restockOrder, settleOrderStock } from '../../stock/ledger';
+import type { BeforeOutcomes, OrderFacts } from '../facts';
 import type { OrderRecord } from '../process';
 import { recordFailure, snapshot } from './effects';
 import { moveAttempt } from './moves';
@@ -20,10 +21,30 @@ export interface RecordContext {
   current: PaymentAttempt | null;
 }
 
-type RecordWriter = (ctx: RecordContext) => void;
+/**
+ * A record writes with the move. One that runs SQL is async, and may return outcomes: they join the facts, and the
+ * row's guards are checked again before the move (a refusal rolls the whole transaction back, the record included).
+ */
+type RecordWriter = (ctx: RecordContext) => void | Promise<Partial<BeforeOutcomes> | void>;
 
 /** The rows' "before" records: written in the move's own transaction, just ahead of the move and its audit entry. */
 export const RECORDS: { [K in OrderRecord]: RecordWriter } = {
+  /** Every tracked line reserved in one statement, or the shortfalls (nothing reserved): the guard stockReserved reads them. */
+  async reserveStock({ tx, order, facts, actor }) {
+    return { stock: { short: await reserveOrderStock(tx, order.siteId, order.id, actor, facts.now) } };
+  },
+  /** What the order holds becomes a sale: the confirmed payment's stock was reserved before its intent existed. */
+  async sellStock({ tx, order, facts, actor }) {
+    await settleOrderStock(tx, order.siteId, order.id, 'SALE', actor, facts.now);
+  },
+  /** An expired order's reservation goes back to the shelf. */
+  async releaseStock({ tx, order, facts, actor }) {
+    await settleOrderStock(tx, order.siteId, order.id, 'RELEASE', actor, facts.now);
+  },
+  /** A refunded order's units back on hand, only when the admin said so (refundOrder's restock): returned goods may not be sellable. */
+  async restockIfAsked({ tx, order, facts, actor }) {
+    if (facts.restock) await restockOrder(tx, order.siteId, order.id, actor, facts.now);
+  },
   /** A new attempt for the order's total, with its own idempotency key, at the provider that takes new attempts. */
   openAttempt(ctx) {
     const { order, facts, deps } = ctx;

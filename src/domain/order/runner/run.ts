@@ -81,7 +81,7 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
     if (!changed.ok) return changed;
     const target = changed.value;
     const extra = typeof req.audit === 'function' ? req.audit(facts, target) : req.audit;
-    const applied = applyDecision(tx, deps, target, facts, decided, req.actor, extra);
+    const applied = await applyDecision(tx, deps, target, facts, decided, req.actor, extra);
     if (applied.refusal && !applied.refusal.ok) return applied.refusal;
     moves = applied.moves;
     plan = effectPlan(target, req, applied.current, applied.current !== facts.current ? facts.current : null, facts);
@@ -98,10 +98,12 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
 }
 
 /**
- * Phase 3 inside the caller's transaction: the row's records, then the move with its audit entry (and the event it
- * chains). The payment event runs it in its own transaction, beside its inbox row.
+ * Phase 3 inside the caller's transaction: the row's records, then the move with its audit entry, then the event
+ * it chains (its records, its move). Records that return outcomes (the stock reservation) add them to the facts,
+ * and the row's guards are checked again: a refusal then is the caller's to roll back. The payment event runs it
+ * in its own transaction, beside its inbox row.
  */
-export function applyDecision(
+export async function applyDecision(
   tx: EntityManager,
   deps: DomainDeps,
   order: Order,
@@ -109,10 +111,34 @@ export function applyDecision(
   decision: Extract<OrderDecision, { ok: true }>,
   actor: Actor,
   extra?: AuditExtra,
-): { moves: Move[]; refusal: OrderDecision | null; current: PaymentAttempt | null } {
+): Promise<{ moves: Move[]; refusal: OrderDecision | null; current: PaymentAttempt | null }> {
   const ctx: RecordContext = { tx, deps, order, facts, actor, current: facts.current };
-  for (const name of decision.row.before ?? []) RECORDS[name](ctx);
-  return { ...applyOrderMove(tx, order, decision, facts, actor, extra), current: ctx.current };
+  const moves: Move[] = [];
+  for (let step = decision; ;) {
+    const refusal = await writeRecords(ctx, step);
+    if (refusal) return { moves, refusal, current: ctx.current };
+    moves.push(...applyOrderMove(tx, order, step, facts, actor, extra));
+    const then = step.row.then as OrderEvent | undefined;
+    if (!then) return { moves, refusal: null, current: ctx.current };
+    const next = decideOrder(order, facts, then, actor);
+    if (!next.ok) return { moves, refusal: next, current: ctx.current };
+    step = next;
+  }
+}
+
+/** The row's records in order; if any returned outcomes, the refusal of the first guard that no longer holds. */
+async function writeRecords(ctx: RecordContext, step: Extract<OrderDecision, { ok: true }>): Promise<OrderDecision | null> {
+  let learned = false;
+  for (const name of step.row.before ?? []) {
+    const outcomes = await RECORDS[name](ctx);
+    if (!outcomes) continue;
+    Object.assign(ctx.facts.outcomes, outcomes);
+    learned = true;
+  }
+  const failing = learned ? (step.row.guards ?? []).find((g) => !g.holds(ctx.facts)) : undefined;
+  if (!failing) return null;
+  const error = { code: failing.code, message: failing.refusal(ctx.facts), ...(failing.field && { field: failing.field }) };
+  return { ok: false, errors: [error], guard: failing.name };
 }
 
 async function loadFacts(

@@ -1,0 +1,132 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { actorName, type Actor } from '../actor';
+
+/**
+ * THE stock statements: the only SQL that writes products.stock_on_hand and products.stock_reserved, each one
+ * statement that moves the columns and appends the matching ledger rows together (so the ledger's sums stay the
+ * columns, test/support/stock-ledger.ts). Tracked products are locked in product-id order (`order by id for
+ * update`): two transactions over the same products take their locks in the same order and cannot deadlock.
+ * The CHECKs of the products table refuse a reservation beyond what is on hand whatever this code does.
+ */
+
+export interface Shortfall {
+  productId: string;
+  available: number;
+  wanted: number;
+}
+
+export type SettleKind = 'SALE' | 'RELEASE';
+
+/**
+ * Reserves every tracked line of the order, all or nothing, in one statement: the shortfalls come back (nothing
+ * reserved) or an empty list (every tracked line reserved, one RESERVATION row each). Untracked lines are not held.
+ */
+export async function reserveOrderStock(tx: EntityManager, siteId: string, orderId: string, actor: Actor, now: Date): Promise<Shortfall[]> {
+  const rows = await tx.execute<{ product_id: string; available: number; wanted: number }[]>(
+    `with locked as (
+       select p.id, p.stock_on_hand - p.stock_reserved as available, l.quantity as wanted
+       from products p join order_lines l on l.site_id = p.site_id and l.product_id = p.id
+       where p.site_id = ? and l.order_id = ? and p.stock_on_hand is not null
+       order by p.id for update of p
+     ), short as (select id, available, wanted from locked where available < wanted),
+     reserved as (
+       update products p set stock_reserved = p.stock_reserved + locked.wanted from locked
+       where p.site_id = ? and p.id = locked.id and not exists (select 1 from short)
+       returning p.id, locked.wanted
+     ), ledger as (
+       insert into stock_movements (id, site_id, product_id, order_id, kind, on_hand_delta, reserved_delta, reason, actor, at)
+       select gen_random_uuid(), ?, id, ?, 'RESERVATION', 0, wanted, null, ?, ? from reserved
+     )
+     select id as product_id, available, wanted from short order by id`,
+    [siteId, orderId, siteId, siteId, orderId, actorName(actor), now],
+  );
+  return rows.map((r) => ({ productId: r.product_id, available: r.available, wanted: r.wanted }));
+}
+
+/**
+ * What the order still holds (its ledger rows' net reservation) becomes a SALE (on hand and reserved go down) or is
+ * RELEASEd (reserved goes down), in one statement. An order holding nothing (untracked lines, already settled)
+ * moves nothing: settling twice is a no-op.
+ */
+export async function settleOrderStock(
+  tx: EntityManager,
+  siteId: string,
+  orderId: string,
+  kind: SettleKind,
+  actor: Actor,
+  now: Date,
+): Promise<number> {
+  const sold = kind === 'SALE' ? 1 : 0;
+  const rows = await tx.execute<{ moved: number }[]>(
+    `with held as (
+       select product_id, sum(reserved_delta)::int as qty from stock_movements
+       where site_id = ? and order_id = ? group by product_id having sum(reserved_delta) > 0
+     ), locked as (
+       select p.id, held.qty from products p join held on held.product_id = p.id where p.site_id = ? order by p.id for update of p
+     ), settled as (
+       update products p set stock_reserved = p.stock_reserved - locked.qty, stock_on_hand = p.stock_on_hand - ? * locked.qty
+       from locked where p.site_id = ? and p.id = locked.id
+       returning p.id, locked.qty
+     ), ledger as (
+       insert into stock_movements (id, site_id, product_id, order_id, kind, on_hand_delta, reserved_delta, reason, actor, at)
+       select gen_random_uuid(), ?, id, ?, ?, -? * qty, -qty, null, ?, ? from settled
+     )
+     select count(*)::int as moved from settled`,
+    [siteId, orderId, siteId, sold, siteId, siteId, orderId, kind, sold, actorName(actor), now],
+  );
+  return rows[0]?.moved ?? 0;
+}
+
+/** A refunded order's sold units back on hand (RESTOCK), once: what its SALE rows took and no RESTOCK gave back yet. */
+export async function restockOrder(tx: EntityManager, siteId: string, orderId: string, actor: Actor, now: Date): Promise<number> {
+  const rows = await tx.execute<{ moved: number }[]>(
+    `with sold as (
+       select product_id, -sum(on_hand_delta)::int as qty from stock_movements
+       where site_id = ? and order_id = ? and kind in ('SALE', 'RESTOCK') group by product_id having sum(on_hand_delta) < 0
+     ), locked as (
+       select p.id, sold.qty from products p join sold on sold.product_id = p.id
+       where p.site_id = ? and p.stock_on_hand is not null order by p.id for update of p
+     ), restocked as (
+       update products p set stock_on_hand = p.stock_on_hand + locked.qty from locked where p.site_id = ? and p.id = locked.id
+       returning p.id, locked.qty
+     ), ledger as (
+       insert into stock_movements (id, site_id, product_id, order_id, kind, on_hand_delta, reserved_delta, reason, actor, at)
+       select gen_random_uuid(), ?, id, ?, 'RESTOCK', qty, 0, 'refund', ?, ? from restocked
+     )
+     select count(*)::int as moved from restocked`,
+    [siteId, orderId, siteId, siteId, siteId, orderId, actorName(actor), now],
+  );
+  return rows[0]?.moved ?? 0;
+}
+
+/** The product's stock as it is now, row-locked (the admin's commands); null: no such product in the site. */
+export async function lockStock(
+  tx: EntityManager,
+  siteId: string,
+  productId: string,
+): Promise<{ onHand: number | null; reserved: number } | null> {
+  const [row] = await tx.execute<{ stock_on_hand: number | null; stock_reserved: number }[]>(
+    `select stock_on_hand, stock_reserved from products where site_id = ? and id = ? for update`,
+    [siteId, productId],
+  );
+  return row ? { onHand: row.stock_on_hand, reserved: row.stock_reserved } : null;
+}
+
+/** An admin's ADJUSTMENT: on hand set to `onHand` (null: untracked), with its ledger row of the difference. */
+export async function adjustOnHand(
+  tx: EntityManager,
+  siteId: string,
+  productId: string,
+  from: number | null,
+  onHand: number | null,
+  reason: string,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
+  await tx.execute(
+    `with adjusted as (update products set stock_on_hand = ? where site_id = ? and id = ? returning id)
+     insert into stock_movements (id, site_id, product_id, order_id, kind, on_hand_delta, reserved_delta, reason, actor, at)
+     select gen_random_uuid(), ?, id, null, 'ADJUSTMENT', ?, 0, ?, ?, ? from adjusted`,
+    [onHand, siteId, productId, siteId, (onHand ?? 0) - (from ?? 0), reason, actorName(actor), now],
+  );
+}
