@@ -68,6 +68,13 @@ export type Decision<S extends string, F, B extends string, E extends string> =
   | { ok: true; event: string; from: S | typeof NONE; to: S; selfLoop: boolean; row: MoveRow<S, F, B, E> }
   | { ok: false; errors: UserError[]; guard: string | null };
 
+/** The refusal a failing guard answers: its code, its message for these facts, and its field. */
+export const refusedBy = <F>(guard: Guard<F>, facts: F): { ok: false; errors: UserError[]; guard: string } => ({
+  ok: false,
+  errors: [{ code: guard.code, message: guard.refusal(facts), ...(guard.field && { field: guard.field }) }],
+  guard: guard.name,
+});
+
 /**
  * Pure, no I/O: the rows of `event` for this state and actor are tried in order, and the first whose guards all
  * hold is taken. A refusal row whose guards hold refuses with its code. When none is taken, the refusal is the
@@ -95,10 +102,7 @@ export function decide<S extends string, F, B extends string, E extends string>(
     }
     firstFailure ??= failing;
   }
-  if (firstFailure) {
-    const f = firstFailure;
-    return { ok: false, errors: [{ code: f.code, message: f.refusal(facts), ...(f.field && { field: f.field }) }], guard: f.name };
-  }
+  if (firstFailure) return refusedBy(firstFailure, facts);
   const shown = state === NONE ? 'new' : state;
   return {
     ok: false,

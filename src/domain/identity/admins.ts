@@ -8,9 +8,9 @@ import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { isUuid, onPlatform, readOnPlatform } from '../tx';
-import { hasControlChars, Validator } from '../validation';
-import { emailTag, enterLogin } from './login-limits';
-import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
+import { Validator } from '../validation';
+import { emailTag, enterLogin, possibleEmail } from './login-limits';
+import { checkPassword, DECOY_HASH, hashPassword, verifyPassword } from './passwords';
 import type { TokenClaims } from './tokens';
 
 export interface AdminView {
@@ -54,8 +54,7 @@ export async function adminLogin(
 ): Promise<Result<{ token: string; admin: AdminView }>> {
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
-  // An email no admin can have (control characters, over 254 characters) is never a limiter key nor sent to the database.
-  const possible = email.length <= 254 && !hasControlChars(email) ? email : null;
+  const possible = possibleEmail(email);
   const entry = await enterLogin(deps.loginLimiter, { scope: 'admin', clientKey: input.clientKey, email: possible });
   // The log names the email by a short digest: the string is the caller's, of any length.
   if (entry.limited) {
@@ -98,9 +97,7 @@ export function createSiteAdmin(
 ): Promise<Result<AdminView>> {
   const v = new Validator();
   const email = v.email(['input', 'email'], input.email);
-  if (input.password.length < 12 || input.password.length > 200) {
-    v.errors.push({ code: ErrorCode.VALIDATION, message: 'password must be 12 to 200 characters', field: ['input', 'password'] });
-  }
+  checkPassword(v, ['input', 'password'], input.password);
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
   return onPlatform(em, async (tx) => {
     if (await tx.count(Admin, { email })) return refuse(ErrorCode.CONFLICT, 'An admin with this email exists', ['input', 'email']);

@@ -7,31 +7,16 @@ import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result, type UserError } from '../errors';
 import { takeOverGuestCart } from '../order/commands/take-over-guest-cart';
 import { inSite, isUuid, readInSite } from '../tx';
-import { hasControlChars, LIMITS, Validator } from '../validation';
+import { LIMITS, Validator } from '../validation';
 import { alreadyRegisteredMail, dispatch, welcomeMail } from './customer-mail';
 import { customerView, lockedCustomer, type CustomerView } from './customers';
-import { emailTag, enterLogin } from './login-limits';
-import { DECOY_HASH, hashPassword, verifyPassword } from './passwords';
-
-/** The same bounds as admins' passwords. */
-export const PASSWORD_LENGTH = { min: 12, max: 200 } as const;
+import { emailTag, enterLogin, possibleEmail } from './login-limits';
+import { checkPassword, DECOY_HASH, hashPassword, verifyPassword } from './passwords';
 
 /** Who acts before anyone is signed in: a caller of the storefront's public operations (sign-up, login, reset requests). */
 export const STOREFRONT: Actor = { kind: 'system', name: 'storefront' };
 
 export const customerActor = (c: Customer): CustomerActor => ({ kind: 'customer', customerId: c.id, siteId: c.siteId, email: c.email });
-
-export function checkPassword(v: Validator, field: string[], password: string): void {
-  if (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max)
-    v.errors.push({
-      code: ErrorCode.VALIDATION,
-      message: `password must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters`,
-      field,
-    });
-}
-
-/** An email no customer can have (control characters, over 254 characters) is never a limiter key nor sent to the database. */
-const possibleEmail = (email: string) => (email.length <= 254 && !hasControlChars(email) ? email : null);
 
 /**
  * A new account, or, for an address the site already knows, a mail to its owner: the caller gets the same answer

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hasControlChars } from '../validation';
 import type { AttemptCounter } from './ports';
 
 /**
@@ -23,6 +24,9 @@ export const LOGIN_LIMITS = {
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Keys of bounded size (128 bits of a digest) whatever the input, never the attacker's string itself. */
 const keyOf = (s: string) => digest(s).slice(0, 32);
+
+/** An email no account can have (control characters, over 254 characters): never a limiter key nor sent to the database. */
+export const possibleEmail = (email: string): string | null => (email.length <= 254 && !hasControlChars(email) ? email : null);
 
 /** How an email is named in the log: a prefix of its digest, never the string an attacker chose. */
 export const emailTag = (email: string) => digest(email).slice(0, 12);

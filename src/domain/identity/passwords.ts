@@ -1,4 +1,6 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ErrorCode } from '../errors';
+import type { Validator } from '../validation';
 
 // scrypt is memory-hard: N=2^15, r=8 takes 32 MiB per hash.
 const PARAMS = { N: 1 << 15, r: 8, p: 1 };
@@ -28,3 +30,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash of a random password, compared against when the email is unknown so both answers take as long. */
 export const DECOY_HASH = hashPassword(randomBytes(16).toString('hex'));
+
+/** The bounds of every password, an admin's or a customer's. */
+export const PASSWORD_LENGTH = { min: 12, max: 200 } as const;
+
+export function checkPassword(v: Validator, field: string[], password: string): void {
+  if (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max)
+    v.errors.push({
+      code: ErrorCode.VALIDATION,
+      message: `password must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters`,
+      field,
+    });
+}

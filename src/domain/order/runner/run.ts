@@ -3,6 +3,7 @@ import type { Order, PaymentAttempt } from '../../../entities';
 import type { Actor } from '../../actor';
 import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
+import { refusedBy } from '../../machine';
 import { inSite, readInSite } from '../../tx';
 import type { BeforeOutcomes, OrderFacts } from '../facts';
 import { DECIDED_TWICE, type OrderEvent } from '../process';
@@ -136,9 +137,7 @@ async function writeRecords(ctx: RecordContext, step: Extract<OrderDecision, { o
     learned = true;
   }
   const failing = learned ? (step.row.guards ?? []).find((g) => !g.holds(ctx.facts)) : undefined;
-  if (!failing) return null;
-  const error = { code: failing.code, message: failing.refusal(ctx.facts), ...(failing.field && { field: failing.field }) };
-  return { ok: false, errors: [error], guard: failing.name };
+  return failing ? refusedBy(failing, ctx.facts) : null;
 }
 
 async function loadFacts(
