@@ -9,7 +9,7 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const stamp = path.join(root, 'dist', '.build-stamp');
-const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const inputs = ['src', 'web', 'clients/generated', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newest(file) {
   const st = statSync(file);

@@ -19,6 +19,7 @@ import { databaseUnreachable, SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE_MESSAGE, 
 import { requestLog } from './http/request-log';
 import { responseSizeGuard } from './http/response-size';
 import { paymentWebhookRouter } from './http/payment-webhook';
+import { webApps, type WebAppOptions } from './http/web-apps';
 import type { AegisMetrics } from './metrics/registry';
 import { migrationsList } from './migrations';
 import { permissions } from './permissions';
@@ -31,6 +32,8 @@ export interface AppOptions {
   trustProxy?: string;
   metrics: AegisMetrics;
   metricsToken?: string;
+  /** The admin console and the storefront (src/http/web-apps.ts). */
+  web?: Omit<WebAppOptions, 'production'>;
 }
 
 /** CONTRACT's query limits (README "Security model"). */
@@ -107,6 +110,7 @@ export async function createApp(opts: AppOptions) {
   });
   app.get('/metrics', metricsEndpoint(metrics, opts.metricsToken));
   app.use(paymentWebhookRouter(orm, deps, metrics));
+  app.use(webApps({ production: opts.production, sandboxUrl: null, stripePublishableKey: null, ...opts.web }));
   app.use(
     '/graphql',
     routeName('/graphql'),

@@ -184,6 +184,10 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
       trustProxy: config.trustProxy,
       metrics,
       metricsToken: config.metricsToken,
+      web: {
+        sandboxUrl: config.production ? null : (apiBase ?? null),
+        stripePublishableKey: config.stripe.publishableKey ?? null,
+      },
     });
     phase('graphqlApp');
     const server = await listen(app, opts.port ?? config.port, config.host);

@@ -22,6 +22,7 @@ function banner(config: Config, ready: Ready, workers: number) {
   const lines = [
     '',
     `  Aegis is up in ${(ready.startup.total / 1000).toFixed(1)} s: GraphQL at ${ready.url}/graphql  (health: ${ready.url}/healthz, webhook: POST ${ready.url}/webhooks/stripe)`,
+    `  Admin console: ${ready.url}/admin   Storefront: ${ready.url}/shop/<siteId> (npm run demo makes a site and prints its address)`,
     `  Database: ${ready.embedded ? `embedded PostgreSQL under ${config.dataDir}/pg` : 'DATABASE_URL'}${workers > 1 ? `; ${workers} server processes` : ''}`,
     ready.sandboxUrl
       ? `  Payments: the offline Stripe sandbox at ${ready.sandboxUrl} (a test server, not a gateway: card 4242 4242 4242 4242 pays, 4000 0000 0000 0002 declines); set STRIPE_SECRET_KEY for real Stripe`

@@ -1,0 +1,3 @@
+import { webApp } from '../shared/vite-app.mts';
+
+export default webApp('shop');
