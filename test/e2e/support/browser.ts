@@ -86,14 +86,14 @@ export async function watchedPage(browser: Browser, suite: string): Promise<Watc
       n += 1;
       await page.screenshot({ path: path.join(dir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
       axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
-        const result = await axe.run(document);
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-      });
+      // Strings, not functions: they run in the page, whose globals (axe, document) this file's types do not know.
+      if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.addScriptTag({ content: axeSource });
+      const found = (await page.evaluate(
+        `axe.run(document).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+      )) as AxeViolation[];
+      const violations = found
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
       if (violations.length) throw new Error(`accessibility on "${name}" (${page.url()}):\n${violations.join('\n')}`);
     },
     async finish() {
@@ -107,7 +107,7 @@ interface AxeViolation {
   id: string;
   impact?: string | null;
   help: string;
-  nodes: { target: string[] }[];
+  targets: string[];
 }
 
 /** True when the artifacts of a suite exist (the README's screenshots are copied from them). */
