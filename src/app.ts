@@ -20,6 +20,8 @@ import { requestLog } from './http/request-log';
 import { responseSizeGuard } from './http/response-size';
 import { paymentWebhookRouter } from './http/payment-webhook';
 import { webApps, type WebAppOptions } from './http/web-apps';
+import { devOutboxRouter } from './http/dev-outbox';
+import type { DevOutbox } from './integrations/mail';
 import type { AegisMetrics } from './metrics/registry';
 import { migrationsList } from './migrations';
 import { permissions } from './permissions';
@@ -34,6 +36,8 @@ export interface AppOptions {
   metricsToken?: string;
   /** The admin console and the storefront (src/http/web-apps.ts). */
   web?: Omit<WebAppOptions, 'production'>;
+  /** The development outbox, read by the storefront's password reset at GET /dev/outbox (never in production). */
+  outbox?: DevOutbox | null;
 }
 
 /** CONTRACT's query limits (README "Security model"). */
@@ -111,6 +115,7 @@ export async function createApp(opts: AppOptions) {
   app.get('/metrics', metricsEndpoint(metrics, opts.metricsToken));
   app.use(paymentWebhookRouter(orm, deps, metrics));
   app.use(webApps({ production: opts.production, sandboxUrl: null, stripePublishableKey: null, ...opts.web }));
+  if (opts.outbox && !opts.production) app.use(devOutboxRouter(opts.outbox));
   app.use(
     '/graphql',
     routeName('/graphql'),

@@ -184,6 +184,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
       trustProxy: config.trustProxy,
       metrics,
       metricsToken: config.metricsToken,
+      outbox,
       web: {
         sandboxUrl: config.production ? null : (apiBase ?? null),
         stripePublishableKey: config.stripe.publishableKey ?? null,
