@@ -2,6 +2,7 @@ import { CONTENT_PAGE } from '../domain/content/queries';
 import { CONTENT_LIMITS } from '../domain/content/validation';
 import { CUSTOMER_PAGE, MAX_ADDRESSES } from '../domain/identity/customers';
 import { MAX_CART_LINES } from '../domain/order/cart';
+import { MAX_STATS_DAYS } from '../domain/site/site-stats';
 import { LIMITS } from '../domain/validation';
 
 /** The most a query may cost (README "Limits"): a field costs 1, its children as many times as its list can hold. */
@@ -32,6 +33,9 @@ export const PAGED: Readonly<Record<string, { default: number; max: number }>> =
   'Query.orders': PAGE,
   'Query.myOrders': PAGE,
   'Query.auditLog': PAGE,
+  'Query.sites': PAGE,
+  // An admin carries its site grants (Admin.siteIds, 100 assumed): a smaller default page keeps one within MAX_COST.
+  'Query.admins': { default: 20, max: LIMITS.pageSize },
   'Query.customers': CUSTOMER_PAGE,
   'Query.contentItems': CONTENT_PAGE,
   'Query.suggestions': CONTENT_PAGE,
@@ -54,6 +58,10 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   'AuditEntryConnection.edges': 1,
   'CustomerConnection.edges': 1,
   'StockMovementConnection.edges': 1,
+  'SiteConnection.edges': 1,
+  'AdminConnection.edges': 1,
+  // The dashboard's days, clamped by siteStats.
+  'SiteStats.days': MAX_STATS_DAYS,
   // The cap addCustomerAddress keeps.
   'Customer.addresses': MAX_ADDRESSES,
   // Assumed: sites are granted by a super admin only.

@@ -1,11 +1,20 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { adminLogin, adminLogoutAll, createSiteAdmin, getAdmin, setAdminDisabled, setAdminSites } from '../domain/identity/admins';
-import { createSite, getSite, setAiEnabled } from '../domain/site/sites';
+import {
+  adminLogin,
+  adminLogoutAll,
+  createSiteAdmin,
+  getAdmin,
+  listAdmins,
+  setAdminDisabled,
+  setAdminSites,
+} from '../domain/identity/admins';
+import { createSite, getSite, listSites, setAiEnabled } from '../domain/site/sites';
+import { AdminConnection, SiteConnection } from '../schema/console-types';
 import { CreateSiteAdminInput, CreateSiteInput } from '../schema/inputs';
 import { AdminLoginPayload, AdminLogoutAllPayload, AdminPayload, SitePayload } from '../schema/payloads';
 import { Admin, Site } from '../schema/types';
-import { payload } from './mappers';
+import { connection, payload } from './mappers';
 
 /** Shield lets an admin operation through only for an authenticated admin: its absence here is a bug. */
 export function adminOf(ctx: Context) {
@@ -20,6 +29,28 @@ export class PlatformResolver {
   @Query(() => Site, { nullable: true })
   site(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: Context): Promise<Site | null> {
     return getSite(ctx.em, siteId);
+  }
+
+  @Query(() => SiteConnection, {
+    description: 'The sites the caller may administer: every site for a super admin, the granted ones otherwise.',
+  })
+  async sites(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<SiteConnection> {
+    return connection(await listSites(ctx.em, adminOf(ctx), { first, after }), same);
+  }
+
+  @Query(() => AdminConnection, {
+    description: 'Every admin (super admins only). Each carries up to 100 site grants, so a page costs about 100 per admin: 20 by default.',
+  })
+  async admins(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<AdminConnection> {
+    return connection(await listAdmins(ctx.em, { first, after }), same);
   }
 
   @Query(() => Admin, { nullable: true })

@@ -1,11 +1,13 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { listAuditLog } from '../domain/audit-log';
-import { createProduct } from '../domain/catalog/products';
+import { createProduct, updateProduct } from '../domain/catalog/products';
+import { MAX_STATS_DAYS, siteStats } from '../domain/site/site-stats';
 import { refundOrder } from '../domain/order/commands/refund-order';
 import { getOrder, listOrders } from '../domain/order/queries';
 import { OrderState } from '../entities/states';
-import { CreateProductInput } from '../schema/inputs';
+import { SiteStats } from '../schema/console-types';
+import { CreateProductInput, UpdateProductInput } from '../schema/inputs';
 import { OrderPayload, ProductPayload } from '../schema/payloads';
 import { AuditEntryConnection, Order, OrderConnection } from '../schema/types';
 import { connection, payload, toAuditEntry, toOrder, toProduct } from './mappers';
@@ -53,6 +55,28 @@ export class SiteAdminResolver {
     @Ctx() ctx: Context,
   ): Promise<ProductPayload> {
     return payload('product', await createProduct(ctx.em, ctx.deps, adminOf(ctx), { siteId, ...input }), toProduct);
+  }
+
+  @Mutation(() => ProductPayload, { description: "An admin's edit of a product's name or price; the SKU stays." })
+  async updateProduct(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('productId', () => ID) productId: string,
+    @Arg('input', () => UpdateProductInput) input: UpdateProductInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProductPayload> {
+    return payload('product', await updateProduct(ctx.em, ctx.deps, adminOf(ctx), { siteId, productId, ...input }), toProduct);
+  }
+
+  @Query(() => SiteStats, {
+    nullable: true,
+    description: `The admin dashboard's figures over the last \`days\` UTC days (1..${MAX_STATS_DAYS}).`,
+  })
+  siteStats(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('days', () => Int, { nullable: true, defaultValue: 30 }) days: number,
+    @Ctx() ctx: Context,
+  ): Promise<SiteStats | null> {
+    return siteStats(ctx.em, siteId, ctx.deps.clock.now(), days ?? 30);
   }
 
   @Mutation(() => OrderPayload)

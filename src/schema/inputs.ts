@@ -42,6 +42,12 @@ export class CreateProductInput {
   @Field(() => Int) priceMinor!: number;
 }
 
+@InputType({ description: 'What to change of a product; an omitted field stays as it is.' })
+export class UpdateProductInput {
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => Int, { nullable: true }) priceMinor?: number | null;
+}
+
 @InputType()
 export class CreateContentItemInput {
   @Field(() => String) slug!: string;

@@ -145,6 +145,32 @@ describe('every mutation survives bad input (fast-check, 50 runs each, plus the 
     );
   });
 
+  it('updateProduct: name 200, price 0..100,000,000, any product id, either field omitted', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(text),
+        fc.option(int),
+        id(() => productId),
+        async (name, priceMinor, p) => {
+          const o = await attempt(
+            `mutation($s:ID!,$p:ID!,$i:UpdateProductInput!){ updateProduct(siteId:$s,productId:$p,input:$i){ product{ name priceMinor } ${UE} } }`,
+            { s: siteId, p, i: { name, priceMinor } },
+            'updateProduct',
+            asSuper(),
+          );
+          const priceBad = priceMinor !== null && (priceMinor < 0 || priceMinor > 100_000_000);
+          if (priceBad || (name !== null && !inBounds(name, 200)) || (name === null && priceMinor === null))
+            expect(validation(o)).toBe(true);
+          if (o.payload?.product) {
+            if (name !== null) expect(o.payload.product.name).toBe(name.trim());
+            if (priceMinor !== null) expect(o.payload.product.priceMinor).toBe(priceMinor);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('createSiteAdmin, setAdminSites, setAdminDisabled, setAiEnabled: any ids and strings', async () => {
     await fc.assert(
       fc.asyncProperty(

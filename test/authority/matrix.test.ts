@@ -76,6 +76,11 @@ const MATRIX: Record<string, Outcome[]> = {
   addCustomerAddress: /**/ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, ALLOWED, FORBID],
   removeCustomerAddress: [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, HIDDEN, FORBID],
   setCustomerDisabled: /**/ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  // Query and Mutation: the admin console
+  siteStats: /*         */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
+  sites: /*             */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, ALLOWED, ALLOWED, FORBID, FORBID],
+  admins: /*            */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, ALLOWED, FORBID, FORBID],
+  updateProduct: /*     */ [UNAUTH, UNAUTH, UNAUTH, ALLOWED, FORBID, ALLOWED, FORBID, FORBID],
   // Next to last: it revokes the tokens of the customer who calls it (so adminLogoutAll then finds customer A's token revoked).
   customerLogout: /*    */ [UNAUTH, UNAUTH, UNAUTH, FORBID, FORBID, FORBID, ALLOWED, FORBID],
   // Last: it revokes the tokens of the admins who call it, which the rows above use.
@@ -100,6 +105,9 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
   me: { doc: `query{ me{ id role } }`, vars: () => ({}) },
   orders: { doc: `query($s:ID!){ orders(siteId:$s){ edges{ node{ id } } } }`, vars: ({ a }) => ({ s: a.siteId }) },
   auditLog: { doc: `query($s:ID!){ auditLog(siteId:$s){ edges{ node{ id } } } }`, vars: ({ a }) => ({ s: a.siteId }) },
+  siteStats: { doc: `query($s:ID!){ siteStats(siteId:$s){ siteId paymentFailures } }`, vars: ({ a }) => ({ s: a.siteId }) },
+  sites: { doc: `query{ sites{ edges{ node{ id } } } }`, vars: () => ({}) },
+  admins: { doc: `query{ admins{ edges{ node{ id } } } }`, vars: () => ({}) },
   contentItem: {
     doc: `query($s:ID!,$id:ID!){ contentItem(siteId:$s,id:$id){ id } }`,
     vars: ({ a, unknownId }) => ({ s: a.siteId, id: unknownId }),
@@ -183,6 +191,11 @@ const OPS: Record<string, { doc: string; vars: (ids: Ids) => Record<string, unkn
   },
   adjustStock: {
     doc: `mutation($s:ID!,$p:ID!){ adjustStock(siteId:$s,productId:$p,delta:1,reason:"delivery"){ product{ id } userErrors{ code } } }`,
+    vars: ({ a }) => ({ s: a.siteId, p: a.productId }),
+    entity: 'product',
+  },
+  updateProduct: {
+    doc: `mutation($s:ID!,$p:ID!){ updateProduct(siteId:$s,productId:$p,input:{ name:"Renamed mug" }){ product{ id } userErrors{ code } } }`,
     vars: ({ a }) => ({ s: a.siteId, p: a.productId }),
     entity: 'product',
   },

@@ -6,7 +6,7 @@ import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
 import { selectEntities } from '../sql';
-import { inSite, readInSite } from '../tx';
+import { inSite, isUuid, readInSite } from '../tx';
 import { LIMITS, Validator } from '../validation';
 
 export function createProduct(
@@ -34,6 +34,40 @@ export function createProduct(
       entity: 'Product',
       entityId: product.id,
       detail: { sku, priceMinor: input.priceMinor },
+    });
+    return ok(product);
+  });
+}
+
+/**
+ * An admin's edit of a product's name or price (the SKU is its key and stays). Lines already in carts keep the
+ * price they were added at; the audit entry names the old and new values.
+ */
+export function updateProduct(
+  em: EntityManager,
+  deps: DomainDeps,
+  actor: Actor,
+  input: { siteId: string; productId: string; name?: string | null; priceMinor?: number | null },
+): Promise<Result<Product>> {
+  const { siteId, productId } = input;
+  const v = new Validator();
+  const name = input.name == null ? null : v.text(['input', 'name'], input.name, LIMITS.name);
+  if (input.priceMinor != null) v.int(['input', 'priceMinor'], input.priceMinor, 0, LIMITS.priceMinor);
+  if (v.ok && name === null && input.priceMinor == null)
+    return Promise.resolve(refuse(ErrorCode.VALIDATION, 'Nothing to change', ['input']));
+  if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
+  return inSite(em, siteId, async (tx) => {
+    const product = isUuid(productId) ? await tx.findOne(Product, { id: productId }) : null;
+    if (!product) return notFound('Product', ['productId']);
+    const before = { name: product.name, priceMinor: product.priceMinor };
+    if (name !== null) product.name = name;
+    if (input.priceMinor != null) product.priceMinor = input.priceMinor;
+    audit(tx, actor, deps.clock.now(), {
+      siteId,
+      action: 'product.update',
+      entity: 'Product',
+      entityId: product.id,
+      detail: { before, after: { name: product.name, priceMinor: product.priceMinor } },
     });
     return ok(product);
   });

@@ -7,6 +7,7 @@ import type { AdminActor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
+import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
 import { isUuid, onPlatform, readOnPlatform } from '../tx';
 import { Validator } from '../validation';
 import { emailTag, enterLogin, possibleEmail } from './login-limits';
@@ -37,6 +38,23 @@ export async function loadAdminActor(em: EntityManager, { adminId, version }: To
     if (!admin || admin.disabled || admin.tokenVersion !== version) return null;
     const view = await adminView(tx, admin);
     return { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: view.siteIds };
+  });
+}
+
+/** Every admin, oldest first, for the super admin's console; keyset-paged on (createdAt, id). */
+export async function listAdmins(
+  em: EntityManager,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<AdminView> | null> {
+  const cursor = decodeCursor(args.after);
+  if (cursor === 'invalid') return null;
+  const limit = pageSize(args.first);
+  return readOnPlatform(em, async (tx) => {
+    const rows = await tx.find(Admin, afterCursor(cursor), { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 });
+    const items: AdminView[] = [];
+    for (const admin of rows.slice(0, limit)) items.push(await adminView(tx, admin));
+    const createdAt = new Map(rows.map((a) => [a.id, a.createdAt]));
+    return { items, hasNextPage: rows.length > limit, cursorOf: (a: AdminView) => encodeCursor(createdAt.get(a.id)!, a.id) };
   });
 }
 

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Site } from '../../entities';
-import type { Actor } from '../actor';
+import { Role, Site } from '../../entities';
+import type { Actor, AdminActor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { notFound, ok, type Result } from '../errors';
-import { inSite, isUuid } from '../tx';
+import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
+import { inSite, isUuid, readOnPlatform } from '../tx';
 import { LIMITS, Validator } from '../validation';
 
 export interface SiteView {
@@ -57,4 +58,23 @@ export async function getSite(em: EntityManager, siteId: string): Promise<SiteVi
   if (!isUuid(siteId)) return null;
   const site = await em.findOne(Site, { id: siteId });
   return site ? view(site) : null;
+}
+
+/**
+ * The sites an admin may open, oldest first: every site for a super admin, the granted ones for a site admin (the
+ * admin console's site switcher). Keyset-paged on (createdAt, id).
+ */
+export async function listSites(
+  em: EntityManager,
+  actor: AdminActor,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<SiteView> | null> {
+  const cursor = decodeCursor(args.after);
+  if (cursor === 'invalid') return null;
+  const limit = pageSize(args.first);
+  const granted = actor.role === Role.SUPER_ADMIN ? {} : { id: { $in: actor.siteIds } };
+  const rows = await readOnPlatform(em, (tx) =>
+    tx.find(Site, { ...granted, ...afterCursor(cursor) }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 }),
+  );
+  return { items: rows.slice(0, limit).map(view), hasNextPage: rows.length > limit, cursorOf: (s) => encodeCursor(s.createdAt, s.id) };
 }
