@@ -18,7 +18,7 @@ export class SiteStats {
   @Field(() => Date, { description: 'The start (UTC midnight) of the first day in `days`.' }) from!: Date;
   @Field(() => [SiteStatsDay], { description: 'One entry per day, oldest first, today last; days without orders count 0.' })
   days!: SiteStatsDay[];
-  @Field(() => Int, { description: 'Payment attempts declined or cancelled at the gateway since `from`.' }) paymentFailures!: number;
+  @Field(() => Int, { description: 'Payment attempts declined at the gateway since `from`.' }) paymentFailures!: number;
   @Field(() => Int, { description: 'Orders with money taken that Aegis could not honour (needsRefund), now.' }) needsRefund!: number;
   @Field(() => Int, { description: 'Payments ever disputed at the gateway (chargebacks).' }) disputes!: number;
   @Field(() => Int, { description: 'Disputes not yet closed.' }) openDisputes!: number;

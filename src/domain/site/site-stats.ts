@@ -21,7 +21,7 @@ const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 /**
  * The admin dashboard's figures for one site, in one read-only transaction of two statements. A day's orders are
  * the orders confirmed that UTC day (the CONFIRMED entry of their history, so a later refund does not move them),
- * its revenue their totals; payment failures are the attempts declined or cancelled at the gateway since `from`;
+ * its revenue their totals; payment failures are the attempts declined at the gateway since `from`;
  * needsRefund and disputes count what is open now, whatever its age.
  */
 export async function siteStats(em: EntityManager, siteId: string, now: Date, days: number): Promise<SiteStatsView | null> {
