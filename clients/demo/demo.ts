@@ -8,7 +8,7 @@ import { DemoError, expectNoUserErrors, graphqlClient } from './client';
 import { advisory } from './content';
 import { customerPurchase } from './customer';
 import { superAdminCredentials } from './credentials';
-import { done, historyTable, note, step } from './print';
+import { done, historyTable, note, step, storefront } from './print';
 import { checkedOutCart, pay, retry } from './purchase';
 import { sellOut } from './stock';
 
@@ -74,6 +74,7 @@ async function main() {
 
   process.stdout.write('\nThe demo finished: every step passed.\n');
   note(`see the orders with the Orders query as the admin, site ${siteId}`);
+  storefront(url, siteId);
 }
 
 main().catch((err) => {

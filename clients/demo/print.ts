@@ -3,6 +3,12 @@ export const step = (n: number, text: string) => process.stdout.write(`\n${n}. $
 export const done = (text: string) => process.stdout.write(`   ✓ ${text}\n`);
 export const note = (text: string) => process.stdout.write(`   · ${text}\n`);
 
+/** The storefront of the site the demo made: where a purchase can be made by hand, in a browser. */
+export const storefront = (url: string, siteId: string) =>
+  process.stdout.write(
+    `\nThe storefront of this site: ${url}/shop/${siteId}\n   · open it in a browser to make a purchase by hand (test card 4242 4242 4242 4242)\n`,
+  );
+
 export function historyTable(history: { at: string; from?: string | null; to: string; actor: string; reason?: string | null }[]) {
   const rows = history.map((e) => [e.at.slice(11, 23), e.from ?? '—', e.to, e.actor, e.reason ?? '']);
   const head = ['at (UTC)', 'from', 'to', 'by', 'reason'];

@@ -70,7 +70,9 @@ export function webApps(opts: WebAppOptions): express.Router {
       headers(res);
       next();
     });
-    router.use(`/${app}/assets`, express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+    router.use(`/${app}/assets`, express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+    // An asset this build does not have (an older page's chunk after a deploy) is a 404, never the app's page.
+    router.use(`/${app}/assets`, (_req, res) => void res.status(404).json({ error: 'not found', code: 'NOT_FOUND' }));
     router.get([`/${app}`, `/${app}/`, `/${app}/{*path}`], (_req, res) => {
       const index = path.join(dir, 'index.html');
       headers(res);

@@ -15,6 +15,8 @@ export function makeClient(creds: Credentials): Client {
     exchanges: [cacheExchange, fetchExchange],
     // Our answers change under us (webhooks confirm orders): lists ask the server again when a page opens.
     requestPolicy: 'cache-and-network',
+    // POST for queries too: urql sends short queries as GET, which the server's CSRF prevention refuses (HTTP 400).
+    preferGetMethod: false,
     fetchOptions: () => {
       const headers: Record<string, string> = {};
       const token = creds.token?.();

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'test-artifacts', 'e2e');
 
@@ -57,6 +57,11 @@ export interface WatchedPage {
   snap(name: string): Promise<void>;
   /** Fails when the page logged an error or reached for another host; closes the context. */
   finish(): Promise<void>;
+  /**
+   * Drops the console errors a test expects, matched by pattern: Chromium logs every 4xx it fetched as an error,
+   * such as the sandbox's 402 for a declined test card.
+   */
+  expectConsoleError(pattern: RegExp): void;
 }
 
 /** A fresh browser context (its own storage: a new shopper or admin) with one watched page. */
@@ -86,8 +91,9 @@ export async function watchedPage(browser: Browser, suite: string): Promise<Watc
       n += 1;
       await page.screenshot({ path: path.join(dir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
       axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-      // Strings, not functions: they run in the page, whose globals (axe, document) this file's types do not know.
-      if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.addScriptTag({ content: axeSource });
+      // Evaluated through the DevTools protocol, which the page's CSP does not govern (an added <script> it would
+      // refuse); strings, not functions: they run in the page, whose globals (axe, document) this file does not type.
+      if (!(await page.evaluate("typeof axe !== 'undefined'"))) await page.evaluate(axeSource);
       const found = (await page.evaluate(
         `axe.run(document).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
       )) as AxeViolation[];
@@ -95,6 +101,10 @@ export async function watchedPage(browser: Browser, suite: string): Promise<Watc
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
       if (violations.length) throw new Error(`accessibility on "${name}" (${page.url()}):\n${violations.join('\n')}`);
+    },
+    expectConsoleError(pattern) {
+      const rest = problems.filter((p) => !(p.startsWith('console error:') && pattern.test(p)));
+      problems.splice(0, problems.length, ...rest);
     },
     async finish() {
       await context.close();
@@ -112,3 +122,14 @@ interface AxeViolation {
 
 /** True when the artifacts of a suite exist (the README's screenshots are copied from them). */
 export const artifact = (suite: string, file: string) => existsSync(path.join(ARTIFACTS, suite, file));
+
+/** Waits until an input shows `value`: React fills controlled inputs once their query answers. */
+export async function waitForValue(locator: Locator, value: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let seen = await locator.inputValue();
+  while (seen !== value) {
+    if (Date.now() > until) throw new Error(`the input still shows ${JSON.stringify(seen)}, not ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    seen = await locator.inputValue();
+  }
+}

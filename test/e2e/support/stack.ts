@@ -20,7 +20,14 @@ export interface Stack {
 
 export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const ai = await startFakeOpenAI();
-  const started = await spawnOnFreshDatabase({ OPENAI_BASE_URL: ai.url, OPENAI_API_KEY: 'sk-test', AI_TIMEOUT_MS: '3000', ...env });
+  const started = await spawnOnFreshDatabase({
+    OPENAI_BASE_URL: ai.url,
+    OPENAI_API_KEY: 'sk-test',
+    AI_TIMEOUT_MS: '3000',
+    // The storefront confirms at the sandbox with a publishable key, as Stripe.js does (npm start sets a sandbox one).
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_aegis_e2e',
+    ...env,
+  });
   // The sandbox delivers its signed events to the server's webhook, as Stripe would.
   started.stripe.setWebhook(`${started.server.url}/webhooks/stripe`, WEBHOOK_SECRET);
   return {
