@@ -15,6 +15,12 @@ export function webApp(name: 'admin' | 'shop'): UserConfig {
       // Inlined assets would need `data:` in the CSP's font and style sources: keep every file a file.
       assetsInlineLimit: 0,
       chunkSizeWarningLimit: 1500,
+      rollupOptions: {
+        // react-router marks its module "use client" (for React Server Components): meaningless in a browser bundle.
+        onwarn(warning, warn) {
+          if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+        },
+      },
     },
     // `npx vite -c web/<name>/vite.config.mts` against a running `npm start` on 4000.
     server: { proxy: { '/graphql': 'http://127.0.0.1:4000', '/web-config.json': 'http://127.0.0.1:4000' } },
