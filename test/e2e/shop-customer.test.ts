@@ -106,7 +106,7 @@ it('takes the guest cart over at sign-up and sign-in, then lists the purchase in
   await expect(confirmed.count()).resolves.toBe(2);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('link', { name: 'Sign in' }).waitFor();
+  await page.getByRole('navigation', { name: 'Shop' }).getByRole('link', { name: 'Sign in' }).waitFor();
   await w.finish();
 });
 

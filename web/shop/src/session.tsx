@@ -36,10 +36,12 @@ export function SessionProvider({ siteId, children }: { siteId: string; children
   const [cartToken, setCart] = useState(() => read(siteId, 'cartToken'));
   const [customerToken, setCustomer] = useState(() => read(siteId, 'customerToken'));
   // The client reads localStorage at every request, so a request sent right after createCart already carries the
-  // new token; a new client per credentials drops the cache, so every page asks again as the new shopper.
+  // new token. A sign-in or sign-out makes a new client (its cache was another shopper's); a new cart keeps the
+  // client, so the add that follows createCart invalidates the cart its top bar read (a new client there would
+  // race the add and could keep showing the empty cart).
   const client = useMemo(
     () => makeClient({ token: () => read(siteId, 'customerToken'), cartToken: () => read(siteId, 'cartToken') }),
-    [siteId, cartToken, customerToken],
+    [siteId, customerToken],
   );
   const session = useMemo<ShopSession>(
     () => ({
