@@ -21,6 +21,7 @@ export const Q = {
   addToCartLean: `mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ id totalMinor } userErrors{ code message } } }`,
   setCheckoutDetails: `mutation($s:ID!,$i:CheckoutDetailsInput!){ setCheckoutDetails(siteId:$s,input:$i){ order{ id email } userErrors{ code message } } }`,
   checkout: `mutation($s:ID!){ checkout(siteId:$s){ order{ id state totalMinor } paymentSession{ id clientSecret } userErrors{ code message } } }`,
+  requestSuggestion: `mutation($s:ID!,$c:ID!,$i:String!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:$i){ suggestion{ id } userErrors{ code message } } }`,
   products: `query($s:ID!){ products(siteId:$s, first: 20){ edges{ node{ id sku name priceMinor currency } } pageInfo{ hasNextPage endCursor } } }`,
   cart: `query($s:ID!){ cart(siteId:$s){ id state totalMinor email
     lines{ id quantity unitPriceMinor lineTotalMinor product{ id sku name priceMinor } }

@@ -145,6 +145,10 @@ export interface CpuShare {
   otherPct: number | null;
   machineBusyPct: number;
   cores: number;
+  /** CPU seconds used during the phase (the per-operation figures divide these). */
+  serverSeconds: number;
+  postgresSeconds: number | null;
+  wallSeconds: number;
 }
 
 export function cpuShare(a: CpuSnapshot, b: CpuSnapshot): CpuShare {
@@ -162,6 +166,9 @@ export function cpuShare(a: CpuSnapshot, b: CpuSnapshot): CpuShare {
     otherPct: postgres === null ? null : Math.max(0, pct(busy - server - bench - postgres)),
     machineBusyPct: pct(busy),
     cores,
+    serverSeconds: server,
+    postgresSeconds: postgres,
+    wallSeconds: wall,
   };
 }
 

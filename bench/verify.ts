@@ -9,6 +9,8 @@ type Process = Record<string, readonly { from: readonly string[]; to?: string }[
 export interface Expectations {
   /** Webhooks the bench saw answered `confirmed`. */
   confirmed: number;
+  /** The sites the bench made: a preloaded database's other sites are not the run's to check. */
+  siteIds: string[];
 }
 
 export interface Verification {
@@ -44,15 +46,19 @@ export async function verify(ownerUrl: string, expect: Expectations): Promise<Ve
     `select o.id, o.state, o.total_minor, o.line_count,
             (select sum(l.quantity * l.unit_price_minor) from order_lines l where l.order_id = o.id) as lines_total,
             (select count(*) from order_lines l where l.order_id = o.id) as lines
-       from orders o`,
+       from orders o where o.site_id = any($1)`,
+    [expect.siteIds],
   );
   const trail = await sql<{ entity_id: string; from_state: string | null; to_state: string }>(
     ownerUrl,
-    `select entity_id, from_state, to_state from audit_log where entity = 'Order' and to_state is not null order by entity_id, at, id`,
+    `select entity_id, from_state, to_state from audit_log
+      where site_id = any($1) and entity = 'Order' and to_state is not null order by entity_id, at, id`,
+    [expect.siteIds],
   );
   const attempts = await sql<{ order_id: string; status: string; amount_minor: number; intent_id: string | null; needs_refund: boolean }>(
     ownerUrl,
-    `select order_id, status, amount_minor, intent_id, needs_refund from payment_attempts`,
+    `select order_id, status, amount_minor, intent_id, needs_refund from payment_attempts where site_id = any($1)`,
+    [expect.siteIds],
   );
 
   const problems: string[] = [];
