@@ -33,12 +33,19 @@ async function adminView(em: EntityManager, admin: Admin): Promise<AdminView> {
  */
 export async function loadAdminActor(em: EntityManager, { adminId, version }: TokenClaims): Promise<AdminActor | null> {
   if (!isUuid(adminId)) return null;
-  return readOnPlatform(em, async (tx) => {
-    const admin = await tx.findOne(Admin, { id: adminId });
-    if (!admin || admin.disabled || admin.tokenVersion !== version) return null;
-    const view = await adminView(tx, admin);
-    return { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: view.siteIds };
-  });
+  // Every admin request runs this: one hand-written statement (the admin and its grants) instead of two ORM
+  // finds, which cost about 1 ms of CPU each more than the SELECT they send (bench/README.md).
+  const [admin] = await readOnPlatform(em, (tx) =>
+    tx.execute<{ id: string; email: string; role: Role; disabled: boolean; token_version: number; site_ids: string[] }[]>(
+      `select a.id, a.email, a.role, a.disabled, a.token_version,
+              coalesce(array_agg(g.site_id order by g.site_id) filter (where g.site_id is not null), '{}') as site_ids
+         from admins a left join admin_sites g on g.admin_id = a.id
+        where a.id = ? group by a.id`,
+      [adminId],
+    ),
+  );
+  if (!admin || admin.disabled || admin.token_version !== version) return null;
+  return { kind: 'admin', adminId: admin.id, email: admin.email, role: admin.role, siteIds: admin.site_ids };
 }
 
 /** Every admin, oldest first, for the super admin's console; keyset-paged on (createdAt, id). */
