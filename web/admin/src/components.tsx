@@ -24,6 +24,36 @@ export function Loading({ fetching, error, what }: { fetching: boolean; error?: 
   return null;
 }
 
+/**
+ * The pager of a keyset-paged list: "First page" once past it, "Next page" while the connection has more. The
+ * cursor lives in the URL (`?after=`), so a page can be linked to and the browser's back button goes back a page.
+ */
+export function Pager({
+  after,
+  pageInfo,
+  go,
+}: {
+  after: string | null;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
+  go: (after: string | null) => void;
+}) {
+  const next = pageInfo?.hasNextPage ? pageInfo.endCursor : null;
+  return (
+    <div className="row pager">
+      {after && (
+        <button type="button" className="secondary" onClick={() => go(null)}>
+          First page
+        </button>
+      )}
+      {next && (
+        <button type="button" onClick={() => go(next)}>
+          Next page
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** A word diff from `before` to `after`: deletions struck, insertions marked (base.css `.diff`). */
 export function Diff({ before, after, label }: { before: string; after: string; label: string }) {
   const parts = diffWords(before, after);

@@ -2,7 +2,7 @@
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { AuditLogDocument } from '../../../../clients/generated/graphql';
-import { Loading, when } from '../components';
+import { Loading, Pager, when } from '../components';
 import { useSite } from '../Layout';
 
 const PAGE = 25;
@@ -48,18 +48,7 @@ export function AuditPage() {
           </tbody>
         </table>
       )}
-      <div className="row pager">
-        {after && (
-          <button type="button" className="secondary" onClick={() => setParams({})}>
-            First page
-          </button>
-        )}
-        {page?.pageInfo.hasNextPage && page.pageInfo.endCursor && (
-          <button type="button" onClick={() => setParams({ after: page.pageInfo.endCursor! })}>
-            Next page
-          </button>
-        )}
-      </div>
+      <Pager after={after} pageInfo={page?.pageInfo} go={(cursor) => setParams(cursor ? { after: cursor } : {})} />
     </>
   );
 }

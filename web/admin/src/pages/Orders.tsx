@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { OrdersDocument, type OrderState } from '../../../../clients/generated/graphql';
 import { money } from '../../../shared/money';
-import { Loading, StateBadge, when } from '../components';
+import { Loading, Pager, StateBadge, when } from '../components';
 import { useSite } from '../Layout';
 
 const STATES: OrderState[] = ['DRAFT', 'PENDING_PAYMENT', 'PAYMENT_AUTHORIZED', 'CONFIRMED', 'PAYMENT_FAILED', 'EXPIRED', 'REFUNDED'];
@@ -77,18 +77,7 @@ export function OrdersPage() {
           </tbody>
         </table>
       )}
-      <div className="row pager">
-        {after && (
-          <button type="button" className="secondary" onClick={() => set({ after: null })}>
-            First page
-          </button>
-        )}
-        {page?.pageInfo.hasNextPage && (
-          <button type="button" onClick={() => set({ after: page.pageInfo.endCursor })}>
-            Next page
-          </button>
-        )}
-      </div>
+      <Pager after={after} pageInfo={page?.pageInfo} go={(cursor) => set({ after: cursor })} />
     </>
   );
 }

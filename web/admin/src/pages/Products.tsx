@@ -6,7 +6,7 @@ import { useMutation, useQuery } from 'urql';
 import { AdminProductsDocument, CreateProductDocument } from '../../../../clients/generated/graphql';
 import { money } from '../../../shared/money';
 import { FieldError, FormErrors, RequestError, type UserError } from '../../../shared/user-errors';
-import { Loading } from '../components';
+import { Loading, Pager } from '../components';
 import { asUserErrors, fieldProps } from '../errors';
 import { useSite } from '../Layout';
 
@@ -57,18 +57,7 @@ export function ProductsPage() {
           </tbody>
         </table>
       )}
-      <div className="row pager">
-        {after && (
-          <button type="button" className="secondary" onClick={() => setParams({})}>
-            First page
-          </button>
-        )}
-        {page?.pageInfo.hasNextPage && page.pageInfo.endCursor && (
-          <button type="button" onClick={() => setParams({ after: page.pageInfo.endCursor! })}>
-            Next page
-          </button>
-        )}
-      </div>
+      <Pager after={after} pageInfo={page?.pageInfo} go={(cursor) => setParams(cursor ? { after: cursor } : {})} />
       <CreateProduct siteId={site.id} currency={site.currency} onCreated={() => refetch({ requestPolicy: 'network-only' })} />
     </>
   );
