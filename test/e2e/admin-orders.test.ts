@@ -157,6 +157,38 @@ it('shows the dashboard of a site with orders', async () => {
   await w.finish();
 });
 
+it('sets and adjusts stock with a reason, refuses a fraction next to its field, and shows both in the ledger', async () => {
+  const siteId = await createSite(stack.server, 'Stock shop');
+  await createProduct(stack.server, siteId, 'STK-UI', 700);
+  const w = await watchedPage(browser, SUITE);
+  const { page } = w;
+  await signIn(page);
+  await page.goto(`${stack.url}/admin/sites/${siteId}/products`);
+  await page.getByRole('link', { name: 'Product STK-UI' }).click();
+  const set = page.getByRole('form', { name: 'Set stock' });
+  await set.getByLabel('On hand (empty: untracked)').fill('2.5');
+  await set.getByRole('button', { name: 'Set stock' }).click();
+  await set.getByText('A whole number, or empty for untracked.').waitFor();
+  expect(await set.getByLabel('On hand (empty: untracked)').getAttribute('aria-invalid')).toBe('true');
+  await set.getByLabel('On hand (empty: untracked)').fill('10');
+  await set.getByLabel('Reason').fill('first count');
+  await set.getByRole('button', { name: 'Set stock' }).click();
+  await page.getByRole('cell', { name: 'first count' }).waitFor();
+  const adjust = page.getByRole('form', { name: 'Adjust stock' });
+  await adjust.getByLabel('Change (e.g. 5 or -2)').fill('-3');
+  await adjust.getByLabel('Reason').fill('breakage');
+  await adjust.getByRole('button', { name: 'Adjust stock' }).click();
+  await page.getByRole('cell', { name: 'breakage' }).waitFor();
+  expect(
+    await page
+      .getByRole('row', { name: /breakage/ })
+      .getByRole('cell')
+      .allTextContents(),
+  ).toContain('-3');
+  await w.snap('stock-ledger');
+  await w.finish();
+});
+
 it('opens the API explorer outside production', async () => {
   const w = await watchedPage(browser, SUITE);
   const { page } = w;

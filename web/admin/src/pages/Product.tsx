@@ -2,7 +2,7 @@
 // stock ledger (Product.stockMovements, newest first).
 import { useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useMutation, useQuery, type CombinedError } from 'urql';
 import { AdjustStockDocument, SetStockDocument, AdminProductLedgerDocument } from '../../../../clients/generated/graphql';
 import { FieldError, FormErrors, RequestError, type UserError } from '../../../shared/user-errors';
 import { Loading, NoAccess, when } from '../components';
@@ -94,80 +94,84 @@ export function ProductPage() {
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 function SetStock({ siteId, productId, onDone }: { siteId: string; productId: string; onDone: () => void }) {
-  const [count, setCount] = useState('');
-  const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<UserError[]>([]);
   const [state, send] = useMutation(SetStockDocument);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    // Empty: untracked (sells without limit).
-    const stockOnHand = count.trim() === '' ? null : Number(count);
-    if (stockOnHand !== null && !Number.isInteger(stockOnHand)) {
-      return setErrors([{ code: 'VALIDATION', message: 'A whole number, or empty for untracked.', field: 'stockOnHand' }]);
-    }
-    const r = await send({ siteId, productId, stockOnHand, reason });
-    const errs = asUserErrors(r.data?.setStock.userErrors);
-    setErrors(errs);
-    if (!errs.length) {
-      setCount('');
-      setReason('');
-      onDone();
-    }
-  };
   return (
-    <section className="card">
-      <h2>Set stock</h2>
-      <RequestError error={state.error} />
-      <FormErrors errors={errors} fields={['stockOnHand', 'reason']} />
-      <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Set stock">
-        <label>
-          On hand (empty: untracked)
-          <input inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} {...fieldProps(errors, 'stockOnHand')} />
-          <FieldError errors={errors} field="stockOnHand" />
-        </label>
-        <label>
-          Reason
-          <input value={reason} onChange={(e) => setReason(e.target.value)} {...fieldProps(errors, 'reason')} />
-          <FieldError errors={errors} field="reason" />
-        </label>
-        <button type="submit" disabled={state.fetching}>
-          Set stock
-        </button>
-      </form>
-    </section>
+    <StockForm
+      title="Set stock"
+      field="stockOnHand"
+      label="On hand (empty: untracked)"
+      // Empty: untracked (sells without limit).
+      parse={(text) => (text.trim() === '' ? { value: null } : wholeNumber(text, 'A whole number, or empty for untracked.'))}
+      state={state}
+      send={async (stockOnHand, reason) => asUserErrors((await send({ siteId, productId, stockOnHand, reason })).data?.setStock.userErrors)}
+      onDone={onDone}
+    />
   );
 }
 
 function AdjustStock({ siteId, productId, onDone }: { siteId: string; productId: string; onDone: () => void }) {
-  const [delta, setDelta] = useState('');
+  const [state, send] = useMutation(AdjustStockDocument);
+  return (
+    <StockForm
+      title="Adjust stock"
+      field="delta"
+      label="Change (e.g. 5 or -2)"
+      parse={(text) => wholeNumber(text, 'A whole number: positive adds, negative removes.')}
+      state={state}
+      send={async (delta, reason) => asUserErrors((await send({ siteId, productId, delta, reason })).data?.adjustStock.userErrors)}
+      onDone={onDone}
+    />
+  );
+}
+
+const wholeNumber = (text: string, message: string): { value: number } | { error: string } => {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isInteger(n) ? { value: n } : { error: message };
+};
+
+/** A stock change: a number (checked here first) and the reason every stock change is audited with. */
+function StockForm<V extends number | null>({
+  title,
+  field,
+  label,
+  parse,
+  state,
+  send,
+  onDone,
+}: {
+  title: string;
+  field: string;
+  label: string;
+  parse: (text: string) => { value: V } | { error: string };
+  state: { fetching: boolean; error?: CombinedError };
+  send: (value: V, reason: string) => Promise<UserError[]>;
+  onDone: () => void;
+}) {
+  const [text, setText] = useState('');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<UserError[]>([]);
-  const [state, send] = useMutation(AdjustStockDocument);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const n = Number(delta);
-    if (delta.trim() === '' || !Number.isInteger(n)) {
-      return setErrors([{ code: 'VALIDATION', message: 'A whole number: positive adds, negative removes.', field: 'delta' }]);
-    }
-    const r = await send({ siteId, productId, delta: n, reason });
-    const errs = asUserErrors(r.data?.adjustStock.userErrors);
+    const parsed = parse(text);
+    if ('error' in parsed) return setErrors([{ code: 'VALIDATION', message: parsed.error, field }]);
+    const errs = await send(parsed.value, reason);
     setErrors(errs);
     if (!errs.length) {
-      setDelta('');
+      setText('');
       setReason('');
       onDone();
     }
   };
   return (
     <section className="card">
-      <h2>Adjust stock</h2>
+      <h2>{title}</h2>
       <RequestError error={state.error} />
-      <FormErrors errors={errors} fields={['delta', 'reason']} />
-      <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Adjust stock">
+      <FormErrors errors={errors} fields={[field, 'reason']} />
+      <form className="stack" onSubmit={(e) => void submit(e)} aria-label={title}>
         <label>
-          Change (e.g. 5 or -2)
-          <input inputMode="numeric" value={delta} onChange={(e) => setDelta(e.target.value)} {...fieldProps(errors, 'delta')} />
-          <FieldError errors={errors} field="delta" />
+          {label}
+          <input inputMode="numeric" value={text} onChange={(e) => setText(e.target.value)} {...fieldProps(errors, field)} />
+          <FieldError errors={errors} field={field} />
         </label>
         <label>
           Reason
@@ -175,7 +179,7 @@ function AdjustStock({ siteId, productId, onDone }: { siteId: string; productId:
           <FieldError errors={errors} field="reason" />
         </label>
         <button type="submit" disabled={state.fetching}>
-          Adjust stock
+          {title}
         </button>
       </form>
     </section>
