@@ -1,5 +1,6 @@
-import { GraphQLError } from 'graphql';
-import { deny, shield } from 'graphql-shield';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { middleware, type IMiddlewareFunction, type IMiddlewareTypeMap } from 'graphql-middleware';
+import { allow, deny, shield } from 'graphql-shield';
 import type { Context } from '../context';
 import { databaseUnreachable, serviceUnavailable } from '../http/service-unavailable';
 import {
@@ -169,24 +170,50 @@ export const ruleMap = {
   PasswordResetPayload: each(isReachable, 'accepted', 'userErrors'),
 };
 
+/**
+ * The shield, with `allow` fields answered without its asynchronous wrapper. Shield would await `allow` and then
+ * the resolver for every field of every row, turning each synchronous property read into promises: about a tenth
+ * of a purchase's server CPU in the bench (bench/README.md). An `allow` field gets a synchronous wrapper instead
+ * that only masks what its resolver throws or rejects with, exactly as shield's fallbackError does. Every other
+ * field keeps shield's own wrapper: the named rules, and the fallback `deny` of anything the map does not name.
+ */
 export function permissions() {
-  return shield(ruleMap, {
+  const guard = shield(ruleMap, {
     fallbackRule: deny,
-    // Called with null for a denied field, and with the error when a resolver threw (a bug): never leak it.
-    fallbackError: (thrown, _parent, _args, shieldCtx, info) => {
-      const ctx = shieldCtx as unknown as Context;
-      if (!thrown) return forbidden();
-      const field = `${info.parentType.name}.${info.fieldName}`;
-      // An outage, not a bug: one line with the driver's reason, and an answer the client may retry.
-      const unreachable = databaseUnreachable(thrown);
-      if (unreachable) {
-        ctx.deps.log.error({ requestId: ctx.requestId, field, reason: unreachable }, 'database unreachable');
-        return serviceUnavailable();
-      }
-      ctx.deps.log.error({ err: thrown, requestId: ctx.requestId, field }, 'resolver failed');
-      return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    },
+    fallbackError: (thrown, _parent, _args, ctx, info) => (thrown ? masked(thrown, ctx as unknown as Context, info) : forbidden()),
     allowExternalErrors: false,
     debug: false,
   });
+  return middleware((schema: GraphQLSchema) => {
+    const generated = guard.generate(schema) as Record<string, Record<string, unknown>>;
+    const rules = ruleMap as unknown as Record<string, Record<string, unknown>>;
+    for (const [typeName, fields] of Object.entries(generated))
+      for (const name of Object.keys(fields)) if (rules[typeName]?.[name] === allow) fields[name] = maskingErrors;
+    return generated as IMiddlewareTypeMap;
+  });
+}
+
+/** An `allow` field: its resolver's value as it comes (a plain value stays synchronous), its failure masked. */
+const maskingErrors: IMiddlewareFunction<unknown, Context> = (resolve, parent, args, ctx, info) => {
+  try {
+    const value = resolve(parent, args, ctx, info);
+    return isPromise(value) ? value.catch((err: unknown) => masked(err, ctx, info)) : value;
+  } catch (err) {
+    return masked(err, ctx, info);
+  }
+};
+
+const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown> | null)?.then === 'function';
+
+/** A resolver threw (a bug) or the database is out: never leak it. */
+function masked(thrown: unknown, ctx: Context, info: GraphQLResolveInfo): GraphQLError {
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  // An outage, not a bug: one line with the driver's reason, and an answer the client may retry.
+  const unreachable = databaseUnreachable(thrown);
+  if (unreachable) {
+    ctx.deps.log.error({ requestId: ctx.requestId, field, reason: unreachable }, 'database unreachable');
+    return serviceUnavailable();
+  }
+  ctx.deps.log.error({ err: thrown, requestId: ctx.requestId, field }, 'resolver failed');
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

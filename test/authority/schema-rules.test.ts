@@ -1,4 +1,4 @@
-import { extendSchema, graphql, isObjectType, parse } from 'graphql';
+import { extendSchema, graphql, isObjectType, parse, type GraphQLObjectType } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow } from 'graphql-shield';
 import { permissions, ruleMap } from '../../src/permissions';
@@ -37,6 +37,18 @@ describe('every field of the emitted schema has an explicit shield rule', () => 
       if (rule === allow) continue;
       expect({ rule: rule.name, cache: rule.cache }).toEqual({ rule: rule.name, cache: 'no_cache' });
     }
+  });
+
+  it('answers `allow` fields without a promise of its own (a plain value stays plain); every named rule still goes through shield', () => {
+    const guarded = applyMiddleware(schema, permissions());
+    const resolveOf = (type: string, field: string) => (guarded.getType(type) as GraphQLObjectType).getFields()[field].resolve!;
+    const info = (type: string, field: string) => ({ parentType: guarded.getType(type), fieldName: field }) as never;
+    const ctx = { requestId: 'r0', deps: { log: { error: () => undefined } } };
+    expect(resolveOf('Order', 'totalMinor')({ totalMinor: 1250 }, {}, ctx, info('Order', 'totalMinor'))).toBe(1250);
+    // A rule that decides (here: nobody signed in) is awaited by shield, and refuses.
+    const orders = resolveOf('Query', 'orders')(undefined, { siteId: 'x' }, ctx, info('Query', 'orders'));
+    expect(orders).toBeInstanceOf(Promise);
+    return expect(orders).resolves.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
   describe('the built shield, on the schema plus a field the map does not name', () => {
