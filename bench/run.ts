@@ -630,7 +630,7 @@ async function main() {
       .join(' | ')}`,
   );
   out.push(
-    `SQL counted by          ${counter.source}  (SQL = statements without BEGIN/COMMIT/set_config; trips = all statements; tx = transactions)`,
+    `SQL counted by          ${counter.source}  (SQL = statements without BEGIN/COMMIT/set_config; trips = round trips, each statement but a tenant setting sent with its BEGIN; tx = transactions)`,
   );
   out.push(
     `correctness             ${verification.orders} orders ${JSON.stringify(verification.byState)}, ${verification.auditTransitions} audited transitions: ${verification.problems.length ? 'FAILED' : 'ok'}`,

@@ -83,8 +83,14 @@ export function kindOf(query: string): StatementKind {
   return 'work';
 }
 
+/** The tenant setting sent in BEGIN's own message (src/db/site-binding.ts): a statement, but no round trip of its own. */
+const ridesOnBegin = (query: string) => /\bas bound_with_begin\b/i.test(query);
+
 export interface StatementCount {
-  /** Every statement, i.e. every round trip to PostgreSQL (the driver sends one statement per round trip). */
+  /**
+   * Every round trip to PostgreSQL: each statement, since the driver sends one per round trip, except the tenant
+   * setting that travels with its BEGIN.
+   */
   total: number;
   /** Without BEGIN, COMMIT and the per-transaction tenant setting: what the targets count. */
   counted: number;
@@ -97,7 +103,7 @@ export function countStatements(statements: Statement[]): StatementCount {
   let counted = 0;
   let transactions = 0;
   for (const s of statements) {
-    total += s.calls;
+    if (!ridesOnBegin(s.query)) total += s.calls;
     const kind = kindOf(s.query);
     if (kind === 'work') counted += s.calls;
     if (kind === 'begin') transactions += s.calls;

@@ -1,8 +1,9 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { allEntities, SITE_FILTER, siteFilter } from '../entities';
 import { migrationsList } from '../migrations';
+import { SiteBindingDriver } from './site-binding';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
@@ -20,7 +21,8 @@ export interface OrmOptions {
 
 export function ormConfig(clientUrl: string, opts: OrmOptions = {}): Options<PostgreSqlDriver> {
   return {
-    driver: PostgreSqlDriver,
+    // PostgreSqlDriver whose transactions begin bound to their site in one round trip (src/db/site-binding.ts).
+    driver: SiteBindingDriver,
     clientUrl,
     entities: allEntities,
     extensions: [Migrator],

@@ -1,23 +1,17 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SiteBindingConnection } from '../db/site-binding';
 import { SITE_FILTER, type SiteFilterArgs } from '../entities';
+import { isUuid } from './ids';
 import { ErrorCode, notFound, refuse, type Result, type UserError } from './errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string): boolean => UUID.test(id);
+export { isUuid };
 
 /** Thrown inside a transaction to roll it back and hand a refusal back as data. */
 class Refusal extends Error {
   constructor(readonly errors: UserError[]) {
     super('refused');
   }
-}
-
-/** Binds the transaction to one site (or to none) in both layers: the ORM's site filter and row-level security. */
-async function bindSite(em: EntityManager, siteId: string | null): Promise<void> {
-  em.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
-  // Per-transaction setting (is_local = true): a pooled connection forgets it at COMMIT or ROLLBACK.
-  await em.execute(`select set_config('app.site_id', ?, true)`, [siteId ?? '']);
 }
 
 /**
@@ -63,24 +57,30 @@ export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) =
 }
 
 /**
- * One transaction on a fresh fork, bound to a site. It runs on the connection's own transaction: em.transactional
- * adds a context fork and a merge back that cost about 0.3 ms of CPU per call here (bench/README.md), and a
- * read has nothing to flush at all; a command flushes its unit of work itself before the commit.
+ * One transaction on a fresh fork, bound to one site (or to none) in both layers: the ORM's site filter, and
+ * row-level security through the per-transaction `app.site_id`, set in BEGIN's own round trip
+ * (src/db/site-binding.ts) and forgotten at COMMIT or ROLLBACK by the pooled connection. It runs on the
+ * connection's own transaction: em.transactional adds a context fork and a merge back that cost about 0.3 ms of CPU
+ * per call here (bench/README.md), and a read has nothing to flush at all; a command flushes its unit of work
+ * itself before the commit.
  */
-function siteTx<T>(em: EntityManager, siteId: string | null, readOnly: boolean, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+async function siteTx<T>(em: EntityManager, siteId: string | null, readOnly: boolean, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   const fork = em.fork();
-  return fork.getConnection().transactional(
-    async (trx) => {
-      fork.setTransactionContext(trx);
-      try {
-        await bindSite(fork, siteId);
-        return await work(fork);
-      } finally {
-        fork.resetTransactionContext();
-      }
-    },
-    { readOnly },
-  );
+  fork.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
+  const connection = fork.getConnection();
+  if (!(connection instanceof SiteBindingConnection)) throw new Error('the ORM must run on SiteBindingDriver (src/db/orm.ts)');
+  const trx = await connection.beginInSite(siteId ?? '', readOnly);
+  fork.setTransactionContext(trx);
+  try {
+    const result = await work(fork);
+    await connection.commit(trx);
+    return result;
+  } catch (err) {
+    await connection.rollback(trx);
+    throw err;
+  } finally {
+    fork.resetTransactionContext();
+  }
 }
 
 export { ErrorCode };
