@@ -26,6 +26,8 @@ export interface Context {
   authFailed: boolean;
   /** Loads one part of an order's details; the parts asked for in one tick are read in one transaction. */
   orderDetail<P extends OrderDetailPart>(siteId: string, part: P, orderId: string): Promise<OrderDetails[P]>;
+  /** What a command already read in its own transaction (the lines it left): the fields asking for it read nothing. */
+  knownOrderDetail<P extends OrderDetailPart>(siteId: string, part: P, orderId: string, value: OrderDetails[P]): void;
 }
 
 export interface RequestFacts {
@@ -84,6 +86,9 @@ export async function buildContext(orm: Orm, deps: DomainDeps, req: RequestFacts
     authFailed,
     orderDetail(siteId, part, orderId) {
       return loaderOf(siteId).load(`${part}|${orderId}`) as never;
+    },
+    knownOrderDetail(siteId, part, orderId, value) {
+      loaderOf(siteId).prime(`${part}|${orderId}`, value);
     },
   };
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { listProducts } from '../domain/catalog/products';
 import { addToCart } from '../domain/order/commands/add-to-cart';
@@ -14,6 +15,7 @@ import { CheckoutDetailsInput } from '../schema/inputs';
 import { CheckoutPayload, CreateCartPayload, OrderPayload } from '../schema/payloads';
 import { Order, OrderConnection, ProductConnection } from '../schema/types';
 import { connection, payload, toOrder, toProduct } from './mappers';
+import { selects } from './selection';
 
 /**
  * The shopper acting: the signed-in customer when there is one (their cart wins over a cart token sent beside it),
@@ -85,8 +87,12 @@ export class StorefrontResolver {
     @Arg('productId', () => ID) productId: string,
     @Arg('quantity', () => Int) quantity: number,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<OrderPayload> {
-    return payload('order', await addToCart(ctx.em, ctx.deps, shopperOf(ctx), { siteId, productId, quantity }), toOrder);
+    const withLines = selects(info, 'order', 'lines');
+    const added = await addToCart(ctx.em, ctx.deps, shopperOf(ctx), { siteId, productId, quantity, withLines });
+    if (added.ok && added.value.lines) ctx.knownOrderDetail(added.value.order.siteId, 'lines', added.value.order.id, added.value.lines);
+    return payload('order', added, ({ order }) => toOrder(order));
   }
 
   @Mutation(() => OrderPayload, { description: 'Quantity 0 removes the line.' })

@@ -70,3 +70,28 @@ it("checkout's budget does not grow with its tracked lines: one reservation stat
   expect(ten.length).toBe(one.length);
   expect(ten.filter((q) => /stock_movements/.test(q))).toHaveLength(1);
 });
+
+it("addToCart with the cart's lines selected reads them in the command's own transaction, as the command left them", async () => {
+  const siteId = await createSite(t);
+  const p1 = await createProduct(t, siteId, 'L1', 150);
+  const p2 = await createProduct(t, siteId, 'L2', 300);
+  const { cartToken } = await createCart(t, siteId);
+  // Through a fragment, as a storefront's typed documents select them.
+  const add = `fragment CartLines on Order { lines { quantity lineTotalMinor product { id } } }
+    mutation($s:ID!,$p:ID!,$q:Int!){ addToCart(siteId:$s,productId:$p,quantity:$q){ order{ id totalMinor ...CartLines } userErrors{ code } } }`;
+  await t.gql(add, { s: siteId, p: p1, q: 2 }, { cartToken });
+  const statements = await measure(async () => {
+    const r = await t.gql(add, { s: siteId, p: p2, q: 1 }, { cartToken });
+    const order = (r as { data: { addToCart: { order: { totalMinor: number; lines: unknown[] } } } }).data.addToCart.order;
+    expect(order.totalMinor).toBe(600);
+    expect(order.lines).toEqual([
+      { quantity: 2, lineTotalMinor: 300, product: { id: p1 } },
+      { quantity: 1, lineTotalMinor: 300, product: { id: p2 } },
+    ]);
+  });
+  const begins = log.filter((l) => /\[query\]\s*begin/i.test(l));
+  expect(begins).toHaveLength(1);
+  // The command's 5 and the one read of the lines with their products.
+  expect(statements.length).toBeLessThanOrEqual(6);
+  expect(statements.filter((q) => /from order_lines l join products/.test(q))).toHaveLength(1);
+});

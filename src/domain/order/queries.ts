@@ -98,6 +98,28 @@ export interface OrderDetails {
 
 export type OrderDetailPart = keyof OrderDetails;
 
+/** Lines of some orders of one site with their products, in one statement, inside the caller's transaction. */
+export async function linesOfOrders(tx: EntityManager, siteId: string, orderIds: readonly string[]): Promise<OrderLineWithProduct[]> {
+  const rows = await tx.execute<Record<string, unknown>[]>(
+    `select l.*, p.id as p_id, p.site_id as p_site_id, p.sku as p_sku, p.name as p_name, p.price_minor as p_price_minor,
+            p.currency as p_currency, p.created_at as p_created_at, p.stock_on_hand as p_stock_on_hand,
+            p.stock_reserved as p_stock_reserved
+       from order_lines l join products p on p.id = l.product_id and p.site_id = l.site_id
+      where l.order_id in (?) and l.site_id = ? order by l.id`,
+    [orderIds, siteId],
+  );
+  // The product's columns come back prefixed and are split off.
+  return rows.map((row) => {
+    const product = Object.fromEntries(
+      Object.entries(row)
+        .filter(([k]) => k.startsWith('p_'))
+        .map(([k, v]) => [k.slice(2), v]),
+    );
+    const line = tx.map(OrderLine, Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('p_'))));
+    return { line, product: tx.map(Product, product) };
+  });
+}
+
 /**
  * The parts asked for (lines with their products, payment attempts, transitions) of several orders of one site,
  * in one read transaction: one query per part asked, none for the others.
@@ -111,26 +133,7 @@ export async function loadOrderDetails(
   const ids = [...new Set(orderIds)];
   const details = new Map<string, OrderDetails>(ids.map((id) => [id, { lines: [], attempts: [], history: [] }]));
   await readInSite(em, siteId, async (tx) => {
-    if (parts.has('lines')) {
-      // Lines with their products in one statement; the product's columns come back prefixed and are split off.
-      const rows = await tx.execute<Record<string, unknown>[]>(
-        `select l.*, p.id as p_id, p.site_id as p_site_id, p.sku as p_sku, p.name as p_name, p.price_minor as p_price_minor,
-                p.currency as p_currency, p.created_at as p_created_at, p.stock_on_hand as p_stock_on_hand,
-                p.stock_reserved as p_stock_reserved
-           from order_lines l join products p on p.id = l.product_id and p.site_id = l.site_id
-          where l.order_id in (?) and l.site_id = ? order by l.id`,
-        [ids, siteId],
-      );
-      for (const row of rows) {
-        const product = Object.fromEntries(
-          Object.entries(row)
-            .filter(([k]) => k.startsWith('p_'))
-            .map(([k, v]) => [k.slice(2), v]),
-        );
-        const line = tx.map(OrderLine, Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('p_'))));
-        details.get(line.orderId)!.lines.push({ line, product: tx.map(Product, product) });
-      }
-    }
+    if (parts.has('lines')) for (const line of await linesOfOrders(tx, siteId, ids)) details.get(line.line.orderId)!.lines.push(line);
     if (parts.has('attempts')) {
       const attempts = await selectEntities(
         tx,

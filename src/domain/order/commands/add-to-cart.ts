@@ -6,19 +6,31 @@ import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import { LIMITS, Validator } from '../../validation';
 import { beyondAvailable, boundedTotal, editCart, MAX_CART_LINES, type Shopper } from '../cart';
+import { linesOfOrders, type OrderLineWithProduct } from '../queries';
 import { productOfSite } from '../repository';
 
-/** DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line. */
+export interface AddedToCart {
+  order: Order;
+  /** The cart's lines as this command committed them, when asked for (`withLines`). */
+  lines: OrderLineWithProduct[] | null;
+}
+
+/**
+ * DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line.
+ * `withLines`: the cart's lines are read in the same transaction, as the command left them (a storefront shows
+ * them after every change): one statement, where a read of its own would add a transaction and three round trips.
+ */
 export async function addToCart(
   em: EntityManager,
   deps: DomainDeps,
   shopper: Shopper,
-  input: { siteId: string; productId: string; quantity: number },
-): Promise<Result<Order>> {
+  input: { siteId: string; productId: string; quantity: number; withLines?: boolean },
+): Promise<Result<AddedToCart>> {
   const v = new Validator();
   v.int(['quantity'], input.quantity, LIMITS.addQuantity.min, LIMITS.addQuantity.max);
   if (!v.ok) return { ok: false, errors: v.errors };
-  return editCart(em, deps, shopper, input.siteId, async (tx, order, facts) => {
+  let lines: OrderLineWithProduct[] | null = null;
+  const edited = await editCart(em, deps, shopper, input.siteId, async (tx, order, facts) => {
     const product = await productOfSite(tx, order.siteId, input.productId);
     if (!product) return notFound('Product', ['productId']);
     // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
@@ -61,6 +73,8 @@ export async function addToCart(
       entityId: order.id,
       detail: { productId: product.id, quantity: input.quantity },
     });
+    if (input.withLines) lines = await linesOfOrders(tx, order.siteId, [order.id]);
     return ok(order);
   });
+  return edited.ok ? ok({ order: edited.value, lines }) : edited;
 }
