@@ -26,7 +26,6 @@ interface KnexTransactionInternals {
 }
 
 // knex keeps its PostgreSQL transaction class internal; MikroORM's own dialect reaches into knex/lib the same way.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const KnexPgTransaction: new (...args: unknown[]) => KnexTransactionInternals = require('knex/lib/dialects/postgres/execution/pg-transaction');
 
 /** A knex transaction that, when given a site, begins with its binding; without one it is knex's own. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Order, OrderLine, OrderState, PaymentAttempt, PaymentAttemptStatus, Product, Site } from '../../entities';
+import { Order, OrderLine, OrderState, PaymentAttempt, PaymentAttemptStatus, Product } from '../../entities';
 import { selectEntity, selectEntities } from '../sql';
 import { isUuid } from '../tx';
 
@@ -105,9 +105,6 @@ export const capturedAttempts = (tx: EntityManager, order: Order): Promise<Payme
     `select * from payment_attempts where order_id = ? and site_id = ? and status = ? and not refunded order by created_at, id`,
     [order.id, order.siteId, PaymentAttemptStatus.SUCCEEDED],
   );
-
-export const siteById = async (tx: EntityManager, siteId: string): Promise<Site | null> =>
-  selectEntity(tx, Site, `select * from sites where id = ?`, [siteId]);
 
 export const productOfSite = (tx: EntityManager, siteId: string, productId: string): Promise<Product | null> =>
   isUuid(productId)

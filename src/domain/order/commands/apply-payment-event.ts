@@ -3,26 +3,17 @@ import type { PaymentAttempt } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, ok, refuse } from '../../errors';
-import { inSite, isUuid, onPlatform } from '../../tx';
+import { inSite, onPlatform } from '../../tx';
 import type { OrderFacts } from '../facts';
 import type { PaymentEvent } from '../ports';
 import { siteOfIntent } from '../queries';
+import { currencyOfSite } from '../../site/known-sites';
 import { attemptOfIntent, capturedAttempts, currentAttempt, lockOrder, recordInInbox } from '../repository';
 import { CANCELED_AT_GATEWAY } from '../runner/records';
 import { reportMoves } from '../runner/run';
 import { gatewayOf, STEPS, type Effects, type IntentEvent, type PaymentEventOutcome } from './payment-event-steps';
 
 export type { PaymentEventOutcome } from './payment-event-steps';
-
-// Sites are never deleted: once seen, a site id stays known for the life of the process (one round trip less per event).
-const knownSites = new Set<string>();
-
-async function isKnownSite(em: EntityManager, siteId: string): Promise<boolean> {
-  if (knownSites.has(siteId)) return true;
-  if (!isUuid(siteId) || !(await em.execute(`select 1 from sites where id = ?`, [siteId])).length) return false;
-  knownSites.add(siteId);
-  return true;
-}
 
 /**
  * The Commerce Engine's side of a verified provider event, in ONE transaction: the inbox row and the move it
@@ -35,7 +26,7 @@ async function isKnownSite(em: EntityManager, siteId: string): Promise<boolean> 
  */
 export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   if (event.kind === 'unhandled') return onPlatformOnly(em, deps, event);
-  const claimed = event.intent.siteId && (await isKnownSite(em, event.intent.siteId)) ? event.intent.siteId : null;
+  const claimed = event.intent.siteId && (await currencyOfSite(em, event.intent.siteId)) !== null ? event.intent.siteId : null;
   const inClaimed = claimed ? await applyInSite(em, deps, event, claimed) : null;
   if (inClaimed) return inClaimed;
   const owner = await siteOfIntent(em, event.intent.id, claimed);

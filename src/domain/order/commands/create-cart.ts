@@ -4,7 +4,7 @@ import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import type { CustomerActor } from '../../actor';
 import { newCartToken, type Shopper } from '../cart';
-import { siteById } from '../repository';
+import { currencyOfSite } from '../../site/known-sites';
 import { runOrderEvent } from '../runner/run';
 
 /**
@@ -29,7 +29,10 @@ export async function createCart(
     siteId: input.siteId,
     event: 'createCart',
     actor: shopper,
-    facts: async (tx) => ({ site: await siteById(tx, input.siteId) }),
+    facts: async (tx) => {
+      const currency = await currencyOfSite(tx, input.siteId);
+      return { site: currency === null ? null : { currency } };
+    },
     change: async (tx, _none, facts) => {
       // The siteKnown guard held: the site is there.
       const order = new Order(input.siteId, facts.site!.currency, hash, facts.now);
