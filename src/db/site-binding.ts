@@ -26,7 +26,9 @@ interface KnexTransactionInternals {
 }
 
 // knex keeps its PostgreSQL transaction class internal; MikroORM's own dialect reaches into knex/lib the same way.
-const KnexPgTransaction: new (...args: unknown[]) => KnexTransactionInternals = require('knex/lib/dialects/postgres/execution/pg-transaction');
+const KnexPgTransaction: new (
+  ...args: unknown[]
+) => KnexTransactionInternals = require('knex/lib/dialects/postgres/execution/pg-transaction');
 
 /** A knex transaction that, when given a site, begins with its binding; without one it is knex's own. */
 class SiteBindingTransaction extends KnexPgTransaction {
