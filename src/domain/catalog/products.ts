@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Product, Site } from '../../entities';
+import { Product } from '../../entities';
 import type { Actor } from '../actor';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
@@ -7,6 +7,7 @@ import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
 import { selectEntities } from '../sql';
 import { inSite, isUuid, readInSite } from '../tx';
+import { currencyOfSite } from '../site/known-sites';
 import { LIMITS, Validator } from '../validation';
 
 export function createProduct(
@@ -22,11 +23,11 @@ export function createProduct(
   v.int(['input', 'priceMinor'], input.priceMinor, 0, LIMITS.priceMinor);
   if (!v.ok) return Promise.resolve({ ok: false, errors: v.errors });
   return inSite(em, siteId, async (tx) => {
-    const site = await tx.findOne(Site, { id: siteId });
-    if (!site) return notFound('Site', ['siteId']);
+    const currency = await currencyOfSite(tx, siteId);
+    if (currency === null) return notFound('Site', ['siteId']);
     if (await tx.count(Product, { sku })) return refuse(ErrorCode.CONFLICT, `A product with SKU ${sku} exists`, ['input', 'sku']);
     const now = deps.clock.now();
-    const product = new Product(siteId, sku, name, input.priceMinor, site.currency, now);
+    const product = new Product(siteId, sku, name, input.priceMinor, currency, now);
     tx.persist(product);
     audit(tx, actor, now, {
       siteId,

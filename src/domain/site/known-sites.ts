@@ -18,3 +18,6 @@ export async function currencyOfSite(em: EntityManager, siteId: string): Promise
   currencies.set(siteId, row.currency);
   return row.currency;
 }
+
+/** Whether there is such a site (the same per-process knowledge). */
+export const isKnownSite = async (em: EntityManager, siteId: string): Promise<boolean> => (await currencyOfSite(em, siteId)) !== null;

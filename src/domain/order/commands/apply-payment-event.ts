@@ -4,10 +4,10 @@ import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, ok, refuse } from '../../errors';
 import { inSite, onPlatform } from '../../tx';
+import { isKnownSite } from '../../site/known-sites';
 import type { OrderFacts } from '../facts';
 import type { PaymentEvent } from '../ports';
 import { siteOfIntent } from '../queries';
-import { currencyOfSite } from '../../site/known-sites';
 import { attemptOfIntent, capturedAttempts, currentAttempt, lockOrder, recordInInbox } from '../repository';
 import { CANCELED_AT_GATEWAY } from '../runner/records';
 import { reportMoves } from '../runner/run';
@@ -26,7 +26,7 @@ export type { PaymentEventOutcome } from './payment-event-steps';
  */
 export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   if (event.kind === 'unhandled') return onPlatformOnly(em, deps, event);
-  const claimed = event.intent.siteId && (await currencyOfSite(em, event.intent.siteId)) !== null ? event.intent.siteId : null;
+  const claimed = event.intent.siteId && (await isKnownSite(em, event.intent.siteId)) ? event.intent.siteId : null;
   const inClaimed = claimed ? await applyInSite(em, deps, event, claimed) : null;
   if (inClaimed) return inClaimed;
   const owner = await siteOfIntent(em, event.intent.id, claimed);
