@@ -19,6 +19,8 @@ export interface Config {
   databaseAppPassword?: string;
   jwtSecret: string;
   tokenTtlSeconds: number;
+  /** PASSWORD_HASH_COST: log2 of scrypt's N for new password hashes (15; 10 under NODE_ENV=test; never below 15 in production). */
+  passwordHashCost: number;
   superAdmin: { email: string; password?: string };
   stripe: {
     secretKey: string;
@@ -99,6 +101,23 @@ function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv = pr
   return n;
 }
 
+/**
+ * scrypt's cost, as log2 N. Production never goes below 2^15 (32 MiB, about 0.1 s a hash). Tests default to 2^10,
+ * as Rails' min_cost does in its test environment: the suites hash thousands of passwords, each a full scrypt at
+ * the production cost, and what they check (who may sign in, equal work for unknown emails) does not depend on N.
+ */
+export const PASSWORD_HASH_COST = { production: 15, test: 10, max: 20 } as const;
+
+function passwordHashCost(env: NodeJS.ProcessEnv, production: boolean): number {
+  const cost = positiveInt('PASSWORD_HASH_COST', env.NODE_ENV === 'test' ? PASSWORD_HASH_COST.test : PASSWORD_HASH_COST.production, env);
+  const min = production ? PASSWORD_HASH_COST.production : PASSWORD_HASH_COST.test;
+  if (cost < min || cost > PASSWORD_HASH_COST.max)
+    throw new StartError(
+      `PASSWORD_HASH_COST must be ${min} to ${PASSWORD_HASH_COST.max}${production ? ' when NODE_ENV=production' : ''}, got ${cost}: fix it in the environment.`,
+    );
+  return cost;
+}
+
 function nonNegativeInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   return env[name] === '0' ? 0 : positiveInt(name, fallback, env);
 }
@@ -144,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       production,
     ),
     tokenTtlSeconds: positiveInt('TOKEN_TTL_SECONDS', 8 * 3600, env),
+    passwordHashCost: passwordHashCost(env, production),
     superAdmin: { email: env.SUPER_ADMIN_EMAIL || 'admin@aegis.local', password: env.SUPER_ADMIN_PASSWORD || undefined },
     stripe: {
       secretKey:

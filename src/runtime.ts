@@ -6,9 +6,12 @@ import { bootstrap as bootstrapAdmin, type Bootstrap } from './bootstrap-passwor
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { PostgresAttemptCounter, requestRoleUrl } from './db/attempt-counter';
+import { PostgresSiteChanges } from './db/site-changes';
+import { AiSwitch } from './domain/site/ai-switch';
 import { systemClock, type Clock } from './domain/clock';
 import type { DomainDeps, Faults } from './domain/deps';
 import { LOGIN_LIMITS } from './domain/identity/login-limits';
+import { usePasswordCost } from './domain/identity/passwords';
 import { RateLimiter } from './domain/identity/rate-limiter';
 import { TokenService } from './domain/identity/tokens';
 import { validateAttemptProcess } from './domain/order/attempt-process';
@@ -88,6 +91,7 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     last = performance.now();
   };
   validateOrderProcess();
+  usePasswordCost(config.passwordHashCost);
   validateAttemptProcess();
   validateSuggestionProcess();
   const db = await openDatabase({
@@ -149,11 +153,15 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     clock,
     log: logger,
   });
+  // Every process hears each committed site change, so the AI switch can be answered from memory (src/domain/site/ai-switch.ts).
+  const siteChanges = new PostgresSiteChanges({ url: requestRoleUrl(db.ownerUrl, db.requestRole), log: logger });
+  await siteChanges.start();
   const { mailer, outbox } = createMailer(config.mail, { production: config.production, test: config.env === 'test' }, logger);
   const deps: DomainDeps = {
     clock,
     payments,
     advisor: new MeteredAdvisor(new OpenAIAdvisor(config.openai), metrics),
+    aiSwitch: new AiSwitch(siteChanges),
     tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds),
     loginLimiter,
     cartLimiter: new RateLimiter(config.cartRateLimitPerMinute, 60 * 1000),
@@ -218,12 +226,14 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
         await alerts.flush();
         await mailer.close();
         await loginLimiter.close();
+        await siteChanges.close();
         await db.close();
       },
     };
   } catch (err) {
     await jobs?.stop();
     await loginLimiter.close();
+    await siteChanges.close();
     await sandbox?.close();
     await db.close();
     throw err;

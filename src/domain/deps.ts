@@ -7,6 +7,7 @@ import type { PaymentProviders } from './order/ports';
 import type { TokenService } from './identity/tokens';
 import type { AttemptCounter, Mailer } from './identity/ports';
 import type { RateLimiter } from './identity/rate-limiter';
+import type { AiSwitch } from './site/ai-switch';
 
 /** Test seams for fault injection; production leaves them unset. */
 export interface Faults {
@@ -23,6 +24,8 @@ export interface DomainDeps {
   payments: PaymentProviders;
   /** The AI Advisory Service's model provider. */
   advisor: ContentAdvisor;
+  /** The per-site AI kill switch, answered from memory while the change feed is live. */
+  aiSwitch: AiSwitch;
   tokens: TokenService;
   /** Login attempts, counted in PostgreSQL by every server process together. */
   loginLimiter: AttemptCounter;

@@ -11,6 +11,7 @@ import { Migration20261203010000_login_limits } from './Migration20261203010000_
 import { Migration20261203020000_shard_keys } from './Migration20261203020000_shard_keys';
 import { Migration20261204000000_customers } from './Migration20261204000000_customers';
 import { Migration20261205000000_stock } from './Migration20261205000000_stock';
+import { Migration20261206000000_site_changes } from './Migration20261206000000_site_changes';
 
 /** Every committed migration, in order. Listed explicitly so the compiled build needs no file globbing. */
 export const migrationsList = [
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261203020000_shard_keys', class: Migration20261203020000_shard_keys },
   { name: 'Migration20261204000000_customers', class: Migration20261204000000_customers },
   { name: 'Migration20261205000000_stock', class: Migration20261205000000_stock },
+  { name: 'Migration20261206000000_site_changes', class: Migration20261206000000_site_changes },
 ];

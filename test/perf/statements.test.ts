@@ -99,3 +99,18 @@ it("addToCart with the cart's lines selected reads them in the command's own tra
   expect(statements.length).toBeLessThanOrEqual(6);
   expect(statements.filter((q) => /from order_lines l join products/.test(q))).toHaveLength(1);
 });
+
+it('requestSuggestion on a site with AI disabled sends only the admin check once the switch is known: no transaction', async () => {
+  const siteId = await createSite(t);
+  const token = await t.superToken();
+  const ask = `mutation($s:ID!,$c:ID!){ requestSuggestion(siteId:$s,contentItemId:$c,instruction:"x"){ userErrors{ code } } }`;
+  const item = '00000000-0000-4000-8000-000000000001';
+  const first = await measure(() => t.gql(ask, { s: siteId, c: item }, { token }));
+  log = [];
+  const r = await t.gql(ask, { s: siteId, c: item }, { token });
+  expect(r.data.requestSuggestion.userErrors).toEqual([{ code: 'AI_DISABLED' }]);
+  // The first asks the database for the flag; from then on the AI switch answers from memory (its change feed is live).
+  expect(first.filter((q) => /from sites/.test(q))).toHaveLength(1);
+  expect(log.filter((l) => /\[query\]/.test(l))).toHaveLength(1);
+  expect(counted()[0]).toMatch(/from admins a left join admin_sites/);
+});

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
+import { hashPassword, usePasswordCost, verifyPassword } from '../../src/domain/identity/passwords';
 import { StartError } from '../../src/start-error';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'aegis-config-'));
@@ -61,5 +62,44 @@ describe('the payment gateway configuration', () => {
 
   it('names a malformed number and how to fix it', () => {
     expect(() => loadConfig({ ...base, PORT: 'abc' })).toThrow('PORT must be a positive integer, got "abc": fix it in the environment.');
+  });
+});
+
+describe('the password hash cost', () => {
+  const production = {
+    ...base,
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://x@127.0.0.1/x',
+    JWT_SECRET: 'x'.repeat(40),
+    STRIPE_SECRET_KEY: 'sk_live_x',
+    STRIPE_WEBHOOK_SECRET: 'whsec_x',
+  };
+
+  it("is scrypt's 2^15 by default, and never less in production", () => {
+    expect(loadConfig(production).passwordHashCost).toBe(15);
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).passwordHashCost).toBe(15);
+    expect(loadConfig({ ...production, PASSWORD_HASH_COST: '16' }).passwordHashCost).toBe(16);
+    expect(() => loadConfig({ ...production, PASSWORD_HASH_COST: '10' })).toThrow(
+      'PASSWORD_HASH_COST must be 15 to 20 when NODE_ENV=production, got 10: fix it in the environment.',
+    );
+    expect(() => loadConfig({ ...base, PASSWORD_HASH_COST: '21' })).toThrow(StartError);
+  });
+
+  it('is 2^10 under NODE_ENV=test, where the suites hash thousands of passwords', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).passwordHashCost).toBe(10);
+    expect(loadConfig({ ...base, NODE_ENV: 'test', PASSWORD_HASH_COST: '15' }).passwordHashCost).toBe(15);
+  });
+
+  it('is recorded in every hash, so a hash of any cost verifies whatever the current one', async () => {
+    usePasswordCost(10);
+    const cheap = await hashPassword('a password of twelve');
+    usePasswordCost(15);
+    const dear = await hashPassword('a password of twelve');
+    expect(cheap.split('$').slice(0, 4)).toEqual(['scrypt', '1024', '8', '1']);
+    expect(dear.split('$').slice(0, 4)).toEqual(['scrypt', '32768', '8', '1']);
+    for (const hash of [cheap, dear]) {
+      expect(await verifyPassword('a password of twelve', hash)).toBe(true);
+      expect(await verifyPassword('another password', hash)).toBe(false);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { LIMITS, Validator } from '../validation';
 import { alreadyRegisteredMail, dispatch, welcomeMail } from './customer-mail';
 import { customerView, lockedCustomer, type CustomerView } from './customers';
 import { emailTag, enterLogin, possibleEmail } from './login-limits';
-import { checkPassword, DECOY_HASH, hashPassword, verifyPassword } from './passwords';
+import { checkPassword, decoyHash, hashPassword, verifyPassword } from './passwords';
 
 /** Who acts before anyone is signed in: a caller of the storefront's public operations (sign-up, login, reset requests). */
 export const STOREFRONT: Actor = { kind: 'system', name: 'storefront' };
@@ -94,7 +94,7 @@ export async function customerLogin(
   }));
   const customer = found?.customer ?? null;
   // The same work and the same answer for an unknown email, a wrong password and a disabled account.
-  const valid = await verifyPassword(input.password, customer?.passwordHash ?? (await DECOY_HASH));
+  const valid = await verifyPassword(input.password, customer?.passwordHash ?? (await decoyHash()));
   const now = deps.clock.now();
   if (!customer || !valid || customer.disabled) {
     deps.log.info({ siteId, emailHash: emailTag(email) }, 'customer login refused');

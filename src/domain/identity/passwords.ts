@@ -2,8 +2,20 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 import { ErrorCode } from '../errors';
 import type { Validator } from '../validation';
 
-// scrypt is memory-hard: N=2^15, r=8 takes 32 MiB per hash.
-const PARAMS = { N: 1 << 15, r: 8, p: 1 };
+// scrypt is memory-hard: N=2^15, r=8 takes 32 MiB per hash. The process's cost is set once at start
+// (usePasswordCost, from PASSWORD_HASH_COST); every hash records its own parameters, so any stored hash verifies.
+let PARAMS = { N: 1 << 15, r: 8, p: 1 };
+let decoy: Promise<string> | null = null;
+
+/** Sets the cost of new hashes (log2 N), and of the decoy, which must cost what a real hash costs. */
+export function usePasswordCost(log2N: number): void {
+  if (PARAMS.N !== 1 << log2N) {
+    PARAMS = { ...PARAMS, N: 1 << log2N };
+    decoy = null;
+  }
+  // Made now, so the first login with an unknown email does not pay for it.
+  void decoyHash();
+}
 const KEY_LENGTH = 32;
 
 function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
@@ -28,8 +40,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A hash of a random password, compared against when the email is unknown so both answers take as long. */
-export const DECOY_HASH = hashPassword(randomBytes(16).toString('hex'));
+/** A hash of a random password at the current cost, compared against when the email is unknown so both answers take as long. */
+export function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoy;
+}
 
 /** The bounds of every password, an admin's or a customer's. */
 export const PASSWORD_LENGTH = { min: 12, max: 200 } as const;

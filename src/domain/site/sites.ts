@@ -38,20 +38,23 @@ export function createSite(
   });
 }
 
-export function setAiEnabled(
+export async function setAiEnabled(
   em: EntityManager,
   deps: DomainDeps,
   actor: Actor,
   input: { siteId: string; enabled: boolean },
 ): Promise<Result<SiteView>> {
   const { siteId, enabled } = input;
-  return inSite(em, siteId, async (tx) => {
+  const result = await inSite(em, siteId, async (tx) => {
     const site = await tx.findOne(Site, { id: siteId });
     if (!site) return notFound('Site', ['siteId']);
     site.aiEnabled = enabled;
     audit(tx, actor, deps.clock.now(), { siteId, action: enabled ? 'site.enableAi' : 'site.disableAi', entity: 'Site', entityId: siteId });
     return ok(view(site));
   });
+  // Committed: this process forgets at once; the others when the commit's announcement reaches them.
+  if (result.ok) deps.aiSwitch.forget(siteId);
+  return result;
 }
 
 export async function getSite(em: EntityManager, siteId: string): Promise<SiteView | null> {

@@ -19,6 +19,11 @@ export async function requestSuggestion(
   input: { siteId: string; contentItemId: string; instruction: string },
 ): Promise<Result<Suggestion>> {
   const { siteId, contentItemId, instruction: rawInstruction } = input;
+  // The kill switch first, from memory while the change feed is live: a disabled site costs no round trip.
+  const switchedOn = await deps.aiSwitch.enabledOf(em, siteId);
+  if (switchedOn === null) return notFound('Site', ['siteId']);
+  if (!switchedOn) return advisoryDisabled(deps, siteId, contentItemId);
+  // Enabled is never taken from memory alone: the flag is read again with the item, in one transaction.
   const gate = await readInSite(em, siteId, async (tx) => {
     const enabled = await aiEnabledOf(tx, siteId);
     if (!enabled || !isUuid(contentItemId)) return { enabled, item: null, current: null };
