@@ -16,6 +16,7 @@ import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { createSite } from '../support/flows';
 import { ownerSql } from '../support/sql';
+import { productionEnv } from '../support/production-env';
 import { auditOf, code, customerAccount, loginCustomer, newEmail, WINDOW_MS } from './accounts-support';
 
 const NEW_PASSWORD = 'a-brand-new-password';
@@ -209,14 +210,7 @@ describe('production without SMTP_URL', () => {
 
   it('config: SMTP_URL must be smtp(s), MAIL_FROM goes with it in production, and no mailer delivers without it', () => {
     const base = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'aegis-mail-')) };
-    const production = {
-      ...base,
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://x@127.0.0.1/x',
-      JWT_SECRET: 'x'.repeat(40),
-      STRIPE_SECRET_KEY: 'sk_live_x',
-      STRIPE_WEBHOOK_SECRET: 'whsec_x',
-    };
+    const production = productionEnv(base.DATA_DIR);
     expect(loadConfig(production).mail).toEqual({ smtpUrl: undefined, from: 'Aegis <no-reply@aegis.local>' });
     expect(createMailer(loadConfig(production).mail, { production: true, test: false }, logger).mailer.delivers).toBe(false);
     expect(() => loadConfig({ ...production, SMTP_URL: 'smtp://mail.example.com:587' })).toThrow(

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { hashPassword, usePasswordCost, verifyPassword } from '../../src/domain/identity/passwords';
 import { StartError } from '../../src/start-error';
+import { productionEnv } from '../support/production-env';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'aegis-config-'));
 const base = { DATA_DIR: dataDir };
@@ -66,14 +67,7 @@ describe('the payment gateway configuration', () => {
 });
 
 describe('the password hash cost', () => {
-  const production = {
-    ...base,
-    NODE_ENV: 'production',
-    DATABASE_URL: 'postgres://x@127.0.0.1/x',
-    JWT_SECRET: 'x'.repeat(40),
-    STRIPE_SECRET_KEY: 'sk_live_x',
-    STRIPE_WEBHOOK_SECRET: 'whsec_x',
-  };
+  const production = productionEnv(dataDir);
 
   it("is scrypt's 2^15 by default, and never less in production", () => {
     expect(loadConfig(production).passwordHashCost).toBe(15);
