@@ -105,8 +105,12 @@ describe('the AI switch across two server processes on one database', () => {
       `select pid from pg_stat_activity where application_name = 'aegis-site-changes' and datname = current_database()`,
     );
     expect(feeds).toHaveLength(2);
-    // Both feeds cut; a change committed now is announced to nobody, and must still be seen.
-    await ownerSql(env.dbUrl, `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'aegis-site-changes'`);
+    // Both feeds cut (only this database's: other suites share the cluster); a change committed now is announced
+    // to nobody, and must still be seen.
+    await ownerSql(
+      env.dbUrl,
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'aegis-site-changes' and datname = current_database()`,
+    );
     await ownerSql(env.dbUrl, `update sites set ai_enabled = true where id = $1`, [siteId]);
     expect([await askUntil(a, 'SUGGESTED'), await askUntil(b, 'SUGGESTED')]).toEqual(['SUGGESTED', 'SUGGESTED']);
     expect(await logged('site change feed down')).toBe(true);
