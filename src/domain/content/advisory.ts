@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ContentItem, Suggestion } from '../../entities';
 import { AdvisorError, type Advice } from '../../integrations/ai/advisor';
 import { actorName, type Actor } from '../actor';
+import { aiEnabledOf } from '../site/ai-switch';
 import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
@@ -11,13 +12,6 @@ import { moveSuggestion } from './suggestion-runner';
 import { bodyOf } from './validation';
 
 export const AI_DISABLED_MESSAGE = 'Advisory disabled for this site';
-
-/** The site's flag, read from the database every time (never the identity map): a toggle in any process holds at once. */
-export async function aiEnabledOf(tx: EntityManager, siteId: string): Promise<boolean | null> {
-  // A plain SELECT: the kill switch is read on every request, and an ORM find costs about 1 ms of CPU more.
-  const [site] = await tx.execute<{ ai_enabled: boolean }[]>(`select ai_enabled from sites where id = ?`, [siteId]);
-  return site ? site.ai_enabled : null;
-}
 
 /** The graceful refusal of a disabled site; nothing is written, the log says it happened. */
 export function advisoryDisabled(deps: DomainDeps, siteId: string, contentItemId: string) {

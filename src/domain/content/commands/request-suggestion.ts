@@ -5,7 +5,7 @@ import type { DomainDeps } from '../../deps';
 import { notFound, type Result } from '../../errors';
 import { isUuid, readInSite } from '../../tx';
 import { Validator } from '../../validation';
-import { adviseOn, advisoryDisabled, aiEnabledOf } from '../advisory';
+import { adviseOn, advisoryDisabled } from '../advisory';
 import { CONTENT_LIMITS } from '../validation';
 
 /**
@@ -23,21 +23,19 @@ export async function requestSuggestion(
   const switchedOn = await deps.aiSwitch.enabledOf(em, siteId);
   if (switchedOn === null) return notFound('Site', ['siteId']);
   if (!switchedOn) return advisoryDisabled(deps, siteId, contentItemId);
-  // Enabled is never taken from memory alone: the flag is read again with the item, in one transaction.
+  // Enabled is never taken from memory alone: adviseOn reads the flag from the database before it asks the
+  // provider, and again before it stores anything.
   const gate = await readInSite(em, siteId, async (tx) => {
-    const enabled = await aiEnabledOf(tx, siteId);
-    if (!enabled || !isUuid(contentItemId)) return { enabled, item: null, current: null };
+    if (!isUuid(contentItemId)) return { item: null, current: null };
     const item = await tx.findOne(ContentItem, { id: contentItemId });
     const current = item && (await tx.findOneOrFail(ContentVersion, { contentItemId, number: item.currentVersion }));
-    return { enabled, item, current };
+    return { item, current };
   });
-  if (gate?.enabled == null) return notFound('Site', ['siteId']);
-  if (!gate.enabled) return advisoryDisabled(deps, siteId, contentItemId);
 
   const v = new Validator();
   const instruction = v.text(['instruction'], rawInstruction, CONTENT_LIMITS.instruction) ?? '';
   if (!v.ok) return { ok: false, errors: v.errors };
-  if (!gate.item || !gate.current) return notFound('Content item', ['contentItemId']);
+  if (!gate?.item || !gate.current) return notFound('Content item', ['contentItemId']);
 
   return adviseOn(em, deps, actor, {
     siteId,
