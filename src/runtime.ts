@@ -91,9 +91,9 @@ export async function startAegis(config: Config, opts: StartOptions = {}): Promi
     last = performance.now();
   };
   validateOrderProcess();
-  usePasswordCost(config.passwordHashCost);
   validateAttemptProcess();
   validateSuggestionProcess();
+  usePasswordCost(config.passwordHashCost);
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     appPassword: config.databaseAppPassword,
