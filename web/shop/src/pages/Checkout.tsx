@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import {
@@ -60,7 +60,9 @@ export function Checkout() {
   const [, checkout] = useMutation(CheckoutDocument);
 
   // Opens with what the cart already has (a reload, a step back from payment), else the customer's own details.
-  useEffect(() => {
+  // A layout effect: it runs before the browser paints, so the form never shows (nor takes a click on) its empty
+  // first state once the cart and the customer are loaded.
+  useLayoutEffect(() => {
     if (prefilled || !cart.data || (customerToken && !me.data)) return;
     const c = cart.data.cart;
     setEmail(c?.email ?? customer?.email ?? '');
