@@ -83,13 +83,17 @@ export function kindOf(query: string): StatementKind {
   return 'work';
 }
 
-/** The tenant setting sent in BEGIN's own message (src/db/site-binding.ts): a statement, but no round trip of its own. */
-const ridesOnBegin = (query: string) => /\bas bound_with_begin\b/i.test(query);
+/**
+ * Statements sent in another's message (src/db/site-binding.ts, src/db/one-message.ts): the tenant setting with its
+ * BEGIN or with a write sent alone, a command's first lookup with its BEGIN, and the rows inserted with a COMMIT
+ * (the audit entries). Each is a statement, but no round trip of its own.
+ */
+const ridesAlong = (query: string) => /\bas (bound_with_begin|bound_with_write|sent_with_begin|sent_with_commit)\b/i.test(query);
 
 export interface StatementCount {
   /**
    * Every round trip to PostgreSQL: each statement, since the driver sends one per round trip, except the tenant
-   * setting that travels with its BEGIN.
+   * setting that travels with its BEGIN and the inserts that travel with their COMMIT.
    */
   total: number;
   /** Without BEGIN, COMMIT and the per-transaction tenant setting: what the targets count. */
@@ -103,7 +107,7 @@ export function countStatements(statements: Statement[]): StatementCount {
   let counted = 0;
   let transactions = 0;
   for (const s of statements) {
-    if (!ridesOnBegin(s.query)) total += s.calls;
+    if (!ridesAlong(s.query)) total += s.calls;
     const kind = kindOf(s.query);
     if (kind === 'work') counted += s.calls;
     if (kind === 'begin') transactions += s.calls;

@@ -1,8 +1,9 @@
-import type { Configuration } from '@mikro-orm/core';
+import type { Configuration, LogContext, TransactionEventBroadcaster } from '@mikro-orm/core';
 import { PostgreSqlKnexDialect } from '@mikro-orm/knex';
 import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Knex } from 'knex';
 import { isUuid } from '../domain/ids';
+import { inlined, ridersOf, sentWithBegin, statementsWithCommit, type FirstStatement } from './one-message';
 
 /**
  * BEGIN and the tenant setting in one round trip. Every request transaction starts with both (row-level security
@@ -12,17 +13,25 @@ import { isUuid } from '../domain/ids';
  * failure of either fails the BEGIN as before. The site id is inlined (the simple protocol takes no parameters):
  * only a checked uuid, or '' for platform work, ever gets into the text.
  */
-export function bindingBegin(siteId: string, readOnly: boolean): string {
+export function bindingBegin(siteId: string, readOnly: boolean, first?: FirstStatement): string {
   if (siteId !== '' && !isUuid(siteId)) throw new Error(`not a site id: ${JSON.stringify(siteId)}`);
   const begin = readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN';
   // The alias names it in pg_stat_statements: the bench counts it as riding on BEGIN's round trip (bench/statements.ts).
-  return `${begin}; SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_begin`;
+  const bound = `${begin}; SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_begin`;
+  return first ? `${bound};\n${sentWithBegin(first)}` : bound;
 }
 
 interface KnexTransactionInternals {
   readOnly?: boolean;
   begin(conn: unknown): Promise<unknown>;
-  query(conn: unknown, sql: string): Promise<unknown>;
+  commit(conn: unknown, value: unknown): Promise<unknown>;
+  query(conn: unknown, sql: string, status?: number, value?: unknown): Promise<unknown>;
+  // knex's own state, which commit sets as knex's query does (see commitWithRiders).
+  _completed: boolean;
+  _resolver(value: unknown): void;
+  _rejecter(err: unknown): void;
+  trxClient: { query(conn: unknown, sql: string): Promise<unknown> };
+  transactor: Knex.Transaction;
 }
 
 // knex keeps its PostgreSQL transaction class internal; MikroORM's own dialect reaches into knex/lib the same way.
@@ -35,19 +44,74 @@ class SiteBindingTransaction extends KnexPgTransaction {
   // Kept from the config (knex replaces its userParams); read by begin, which knex calls a tick after construction.
   private readonly siteId: string | undefined;
 
-  constructor(client: unknown, container: unknown, config?: { siteId?: string }, outerTx?: unknown) {
+  private readonly first: FirstStatement | undefined;
+  private readonly found: { rows: Record<string, unknown>[] } | undefined;
+
+  constructor(client: unknown, container: unknown, config?: SiteBindingConfig, outerTx?: unknown) {
     super(client, container, config, outerTx);
     this.siteId = outerTx ? undefined : config?.siteId;
+    this.first = outerTx ? undefined : config?.first;
+    this.found = config?.found;
   }
 
   begin(conn: unknown): Promise<unknown> {
     const siteId = this.siteId;
-    return siteId === undefined ? super.begin(conn) : this.query(conn, bindingBegin(siteId, this.readOnly === true));
+    if (siteId === undefined) return super.begin(conn);
+    if (!this.first) return this.query(conn, bindingBegin(siteId, this.readOnly === true));
+    return this.trxClient.query(conn, bindingBegin(siteId, this.readOnly === true, this.first)).then(
+      (res) => {
+        // One message, several answers: the first statement's is the last.
+        const response = (res as { response: PgResult | PgResult[] }).response;
+        this.found!.rows = (Array.isArray(response) ? response[response.length - 1]! : response).rows;
+        return res;
+      },
+      async (err: unknown) => {
+        // The first statement failed after BEGIN had opened the transaction: close it before the pool takes the connection back.
+        await rawRollback(conn);
+        throw err;
+      },
+    );
+  }
+
+  commit(conn: unknown, value: unknown): Promise<unknown> {
+    const riders = statementsWithCommit(this.transactor);
+    return riders.length === 0 ? super.commit(conn, value) : this.commitWithRiders(conn, riders, value);
+  }
+
+  /**
+   * The riders and COMMIT as one simple-protocol message. If a rider fails, PostgreSQL skips the rest of the
+   * message, COMMIT included, and the transaction is left aborted: it is rolled back here, on the raw connection,
+   * before knex hands the connection back to the pool. Completion is marked at once, as knex's own commit does.
+   */
+  private commitWithRiders(conn: unknown, riders: string[], value: unknown): Promise<unknown> {
+    const sent = this.trxClient.query(conn, `${riders.join(';\n')};\nCOMMIT`).then(
+      () => this._resolver(value),
+      async (err: unknown) => {
+        await rawRollback(conn);
+        this._rejecter(err);
+      },
+    );
+    this._completed = true;
+    return sent;
   }
 }
 
+interface PgResult {
+  rows: Record<string, unknown>[];
+}
+
+/** ROLLBACK on the raw connection, past knex's bookkeeping (which may already count the transaction as done). */
+const rawRollback = (conn: unknown) => (conn as { query(sql: string): Promise<unknown> }).query('ROLLBACK').catch(() => undefined);
+
+/** What beginInSite hands knex: the site, and the first statement to send with BEGIN and where its rows go. */
+interface SiteBindingConfig {
+  siteId?: string;
+  first?: FirstStatement;
+  found?: { rows: Record<string, unknown>[] };
+}
+
 class SiteBindingDialect extends PostgreSqlKnexDialect {
-  transaction(container: unknown, config?: { siteId?: string }, outerTx?: unknown) {
+  transaction(container: unknown, config?: SiteBindingConfig, outerTx?: unknown) {
     return new SiteBindingTransaction(this, container, config, outerTx);
   }
 }
@@ -60,11 +124,49 @@ export class SiteBindingConnection extends PostgreSqlConnection {
     this.connected = true;
   }
 
-  /** A top-level transaction bound to one site ('' for none) from its first round trip. */
-  async beginInSite(siteId: string, readOnly: boolean): Promise<Knex.Transaction> {
-    const trx = await this.getKnex().transaction(null, { readOnly, siteId } as Knex.TransactionConfig);
+  /**
+   * A top-level transaction bound to one site ('' for none) from its first round trip, which may carry the
+   * transaction's first statement too (its rows are `found`); rows may ride on its COMMIT (insertWithCommit).
+   */
+  async beginInSite(
+    siteId: string,
+    readOnly: boolean,
+    first?: FirstStatement,
+  ): Promise<{ trx: Knex.Transaction; found: Record<string, unknown>[] }> {
+    const found = { rows: [] as Record<string, unknown>[] };
+    const config: SiteBindingConfig & { readOnly: boolean } = { readOnly, siteId, first, found };
+    const trx = await this.getKnex().transaction(null, config as Knex.TransactionConfig);
     this.logQuery(bindingBegin(siteId, readOnly));
-    return trx;
+    // Logged as a statement of its own (it is): the statement budgets count it.
+    if (first) this.logQuery(sentWithBegin(first));
+    if (!readOnly) ridersOf.set(trx, new Map());
+    return { trx, found: found.rows };
+  }
+
+  /**
+   * A write nothing waits on, in one message with its tenant setting and no BEGIN or COMMIT: PostgreSQL runs a
+   * message of several statements as one implicit transaction, so the setting (local to it) binds the write, and a
+   * failure of either rolls both back. One round trip where BEGIN, the write and COMMIT take three.
+   */
+  async writeInOneMessage(siteId: string, write: FirstStatement): Promise<void> {
+    if (!isUuid(siteId)) throw new Error(`not a site id: ${JSON.stringify(siteId)}`);
+    const bound = `SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_write`;
+    const statement = inlined(write);
+    const client = this.getKnex().client;
+    const conn = (await client.acquireConnection()) as { query(sql: string): Promise<unknown> };
+    try {
+      await conn.query(`${bound};\n${statement}`);
+    } finally {
+      await client.releaseConnection(conn);
+    }
+    this.logQuery(bound);
+    this.logQuery(statement);
+  }
+
+  /** The riders are logged as statements of their own (they are): the statement budgets count them. */
+  override async commit(ctx: Knex.Transaction, eventBroadcaster?: TransactionEventBroadcaster, loggerContext?: LogContext): Promise<void> {
+    for (const sql of statementsWithCommit(ctx)) this.logQuery(sql, loggerContext);
+    return super.commit(ctx, eventBroadcaster, loggerContext);
   }
 }
 

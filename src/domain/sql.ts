@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-type EntityClass<T> = new (...args: never[]) => T;
+export type EntityClass<T> = new (...args: never[]) => T;
 
 /**
  * Hot-path lookups by hand-written SQL, hydrated as managed entities, so the unit of work still tracks and
@@ -26,3 +26,23 @@ export async function selectEntity<T extends object>(
 ): Promise<T | null> {
   return (await selectEntities(tx, entity, sql, params))[0] ?? null;
 }
+
+/**
+ * A hand-written lookup of one entity, not yet sent: run alone (selectLookup), or as a command's first statement,
+ * sent with its BEGIN (inSite's `first`, src/domain/tx.ts). Its values are strings (ids, hashes), so it can be
+ * inlined into BEGIN's message (src/db/one-message.ts).
+ */
+export interface Lookup<T extends object> {
+  entity: EntityClass<T>;
+  sql: string;
+  params: readonly string[];
+}
+
+export const lookup = <T extends object>(entity: EntityClass<T>, sql: string, params: readonly string[]): Lookup<T> => ({
+  entity,
+  sql,
+  params,
+});
+
+export const selectLookup = <T extends object>(tx: EntityManager, l: Lookup<T>): Promise<T | null> =>
+  selectEntity(tx, l.entity, l.sql, [...l.params]);

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteBindingConnection } from '../db/site-binding';
 import { SITE_FILTER, type SiteFilterArgs } from '../entities';
 import { isUuid } from './ids';
+import type { Lookup } from './sql';
 import { ErrorCode, notFound, refuse, type Result, type UserError } from './errors';
 
 export { isUuid };
@@ -17,11 +18,16 @@ class Refusal extends Error {
 /**
  * Runs one command in one transaction bound to one site (row-level security keys on it). A refusal rolls
  * everything back, including the audit entry, and comes back as data. Unknown or malformed site ids answer
- * NOT_FOUND, like another site's ids.
+ * NOT_FOUND, like another site's ids. `first`: the lookup `work` starts with, sent with BEGIN (its entity or null).
  */
-export async function inSite<T>(em: EntityManager, siteId: string, work: (tx: EntityManager) => Promise<Result<T>>): Promise<Result<T>> {
+export async function inSite<T, F extends object = never>(
+  em: EntityManager,
+  siteId: string,
+  work: (tx: EntityManager, found: F | null) => Promise<Result<T>>,
+  first?: Lookup<F>,
+): Promise<Result<T>> {
   if (!isUuid(siteId)) return notFound('Site', ['siteId']);
-  return runTx(em, siteId, work);
+  return runTx(em, siteId, work, first);
 }
 
 /** A platform command (no site bound): sites, admins and their audit entries. */
@@ -29,10 +35,15 @@ export function onPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Pr
   return runTx(em, null, work);
 }
 
-async function runTx<T>(em: EntityManager, siteId: string | null, work: (tx: EntityManager) => Promise<Result<T>>) {
+async function runTx<T, F extends object>(
+  em: EntityManager,
+  siteId: string | null,
+  work: (tx: EntityManager, found: F | null) => Promise<Result<T>>,
+  first?: Lookup<F>,
+) {
   try {
-    return await siteTx(em, siteId, false, async (tx) => {
-      const result = await work(tx);
+    return await siteTx(em, siteId, false, first, async (tx, found) => {
+      const result = await work(tx, found);
       if (!result.ok) throw new Refusal(result.errors);
       await tx.flush();
       return result;
@@ -46,14 +57,24 @@ async function runTx<T>(em: EntityManager, siteId: string | null, work: (tx: Ent
   }
 }
 
+/**
+ * One write of a site that nothing waits on, sent with its tenant setting as one message: one round trip, its own
+ * implicit transaction (src/db/site-binding.ts). For an effect's outcome, recorded after the effect ran.
+ */
+export async function writeInSite(em: EntityManager, siteId: string, write: { sql: string; params: readonly string[] }): Promise<void> {
+  const connection = em.getConnection();
+  if (!(connection instanceof SiteBindingConnection)) throw new Error('the ORM must run on SiteBindingDriver (src/db/orm.ts)');
+  await connection.writeInOneMessage(siteId, write);
+}
+
 /** Read-only work bound to one site; null result for a malformed id. */
 export async function readInSite<T>(em: EntityManager, siteId: string, work: (tx: EntityManager) => Promise<T>): Promise<T | null> {
   if (!isUuid(siteId)) return null;
-  return siteTx(em, siteId, true, work);
+  return siteTx(em, siteId, true, undefined, work);
 }
 
 export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return siteTx(em, null, true, work);
+  return siteTx(em, null, true, undefined, work);
 }
 
 /**
@@ -62,22 +83,33 @@ export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) =
  * (src/db/site-binding.ts) and forgotten at COMMIT or ROLLBACK by the pooled connection. It runs on the
  * connection's own transaction: em.transactional adds a context fork and a merge back that cost about 0.3 ms of CPU
  * per call here (bench/README.md), and a read has nothing to flush at all; a command flushes its unit of work
- * itself before the commit.
+ * itself before the commit. `first`, the command's first lookup (the order runner's locked order), travels in
+ * BEGIN's message too, and `work` gets its entity, managed by the fork (src/db/one-message.ts).
  */
-async function siteTx<T>(em: EntityManager, siteId: string | null, readOnly: boolean, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+async function siteTx<T, F extends object>(
+  em: EntityManager,
+  siteId: string | null,
+  readOnly: boolean,
+  first: Lookup<F> | undefined,
+  work: (tx: EntityManager, found: F | null) => Promise<T>,
+): Promise<T> {
   const fork = em.fork();
   fork.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
   const connection = fork.getConnection();
   if (!(connection instanceof SiteBindingConnection)) throw new Error('the ORM must run on SiteBindingDriver (src/db/orm.ts)');
-  const trx = await connection.beginInSite(siteId ?? '', readOnly);
+  const { trx, found } = await connection.beginInSite(siteId ?? '', readOnly, first);
   fork.setTransactionContext(trx);
   try {
-    const result = await work(fork);
+    let result: T;
+    try {
+      result = await work(fork, first && found[0] ? fork.map(first.entity, found[0]) : null);
+    } catch (err) {
+      await connection.rollback(trx);
+      throw err;
+    }
+    // A failed COMMIT ends the transaction itself (knex; a failed rider is rolled back in src/db/site-binding.ts).
     await connection.commit(trx);
     return result;
-  } catch (err) {
-    await connection.rollback(trx);
-    throw err;
   } finally {
     fork.resetTransactionContext();
   }

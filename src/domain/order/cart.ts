@@ -6,7 +6,8 @@ import type { DomainDeps } from '../deps';
 import { ErrorCode, refuse, type Result } from '../errors';
 import { LIMITS } from '../validation';
 import type { OrderFacts } from './facts';
-import { cartOfCustomer, cartOfSite, lockCustomerOrder, lockVisitorOrder, orderOfCustomer, orderOfSite } from './repository';
+import type { Lookup } from '../sql';
+import { cartOfCustomer, cartOfSite, customerOrder, orderOfCustomer, orderOfSite, visitorOrder } from './repository';
 import { runOrderEvent } from './runner/run';
 
 export type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
@@ -19,12 +20,13 @@ export type Shopper = VisitorActor | CustomerActor;
 
 /**
  * The shopper's own order, row-locked: their cart, or one of their orders by id. One finder per kind of shopper;
- * a customer of another site names a customer id this site does not have, and finds nothing.
+ * a customer of another site names a customer id this site does not have, and finds nothing. A lookup, so the
+ * order runner sends it with its BEGIN; null for an id that is no uuid.
  */
-export const lockShopperOrder = (tx: EntityManager, siteId: string, shopper: Shopper, orderId?: string): Promise<Order | null> =>
+export const lockedShopperOrder = (siteId: string, shopper: Shopper, orderId?: string): Lookup<Order> | null =>
   shopper.kind === 'visitor'
-    ? lockVisitorOrder(tx, siteId, shopper.cartTokenHash, orderId)
-    : lockCustomerOrder(tx, siteId, shopper.customerId, orderId);
+    ? visitorOrder(siteId, shopper.cartTokenHash, orderId, true)
+    : customerOrder(siteId, shopper.customerId, orderId, true);
 
 /** The same, read without a lock (the cart and order queries). */
 export const shopperCart = (tx: EntityManager, siteId: string, shopper: Shopper): Promise<Order | null> =>
@@ -73,7 +75,7 @@ export async function editCart(
     siteId,
     event: 'editCart',
     actor: shopper,
-    find: (tx) => lockShopperOrder(tx, siteId, shopper),
+    find: () => lockedShopperOrder(siteId, shopper),
     notFound: { what: 'Cart' },
     change: (tx, order, facts) => change(tx, order!, facts),
   });

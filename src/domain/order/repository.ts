@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Order, OrderLine, OrderState, PaymentAttempt, PaymentAttemptStatus, Product } from '../../entities';
-import { selectEntity, selectEntities } from '../sql';
+import { lookup, selectEntity, selectEntities, selectLookup, type Lookup } from '../sql';
 import { isUuid } from '../tx';
 
 /**
@@ -8,12 +8,17 @@ import { isUuid } from '../tx';
  * transaction (and naming its site_id where the table has one). Hand-written on the hot path (src/domain/sql.ts).
  */
 
-/** A visitor's own order by its cart token (the cart) or by id, row-locked for the rest of the transaction. */
-export function lockVisitorOrder(tx: EntityManager, siteId: string, cartTokenHash: string, orderId?: string): Promise<Order | null> {
+const forUpdate = (lock: boolean) => (lock ? ' for update' : '');
+
+/**
+ * A visitor's own order by its cart token (the cart) or by id, row-locked when `lock` (for the rest of the
+ * transaction). Null for an id that is no uuid: it matches nothing.
+ */
+export function visitorOrder(siteId: string, cartTokenHash: string, orderId: string | undefined, lock: boolean): Lookup<Order> | null {
   if (orderId === undefined)
-    return selectEntity(tx, Order, `select * from orders where site_id = ? and cart_token_hash = ? for update`, [siteId, cartTokenHash]);
-  if (!isUuid(orderId)) return Promise.resolve(null);
-  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ? and cart_token_hash = ? for update`, [
+    return lookup(Order, `select * from orders where site_id = ? and cart_token_hash = ?${forUpdate(lock)}`, [siteId, cartTokenHash]);
+  if (!isUuid(orderId)) return null;
+  return lookup(Order, `select * from orders where site_id = ? and id = ? and cart_token_hash = ?${forUpdate(lock)}`, [
     siteId,
     orderId,
     cartTokenHash,
@@ -27,16 +32,25 @@ export function lockVisitorOrder(tx: EntityManager, siteId: string, cartTokenHas
 const CUSTOMER_CART = `select * from orders where site_id = ? and customer_id = ?
   order by (state = 'DRAFT') desc, created_at desc, id desc limit 1`;
 
-/** A customer's own order: their cart, or one of their orders by id; row-locked for the rest of the transaction. */
-export function lockCustomerOrder(tx: EntityManager, siteId: string, customerId: string, orderId?: string): Promise<Order | null> {
-  if (orderId === undefined) return selectEntity(tx, Order, `${CUSTOMER_CART} for update`, [siteId, customerId]);
-  if (!isUuid(orderId)) return Promise.resolve(null);
-  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ? and customer_id = ? for update`, [
+/** A customer's own order: their cart, or one of their orders by id; row-locked when `lock`. */
+export function customerOrder(siteId: string, customerId: string, orderId: string | undefined, lock: boolean): Lookup<Order> | null {
+  if (orderId === undefined) return lookup(Order, `${CUSTOMER_CART}${forUpdate(lock)}`, [siteId, customerId]);
+  if (!isUuid(orderId)) return null;
+  return lookup(Order, `select * from orders where site_id = ? and id = ? and customer_id = ?${forUpdate(lock)}`, [
     siteId,
     orderId,
     customerId,
   ]);
 }
+
+/** An order of the site by id, row-locked when `lock`: the runner's finder for admin and scheduler commands. */
+export function orderOfId(siteId: string, orderId: string, lock: boolean): Lookup<Order> | null {
+  if (!isUuid(orderId)) return null;
+  return lookup(Order, `select * from orders where site_id = ? and id = ?${forUpdate(lock)}`, [siteId, orderId]);
+}
+
+/** A lookup run on its own; null (no lookup) finds nothing. */
+const found = (tx: EntityManager, l: Lookup<Order> | null): Promise<Order | null> => (l ? selectLookup(tx, l) : Promise.resolve(null));
 
 /** Reads (no lock): a customer's cart, and one of their orders by id. */
 export const cartOfCustomer = (tx: EntityManager, siteId: string, customerId: string): Promise<Order | null> =>
@@ -60,21 +74,14 @@ export const lockOrdersInIdOrder = (tx: EntityManager, siteId: string, orderIds:
 export const linesOf = (tx: EntityManager, order: Order): Promise<OrderLine[]> =>
   selectEntities(tx, OrderLine, `select * from order_lines where site_id = ? and order_id = ? order by id`, [order.siteId, order.id]);
 
-export function lockOrder(tx: EntityManager, siteId: string, orderId: string): Promise<Order | null> {
-  if (!isUuid(orderId)) return Promise.resolve(null);
-  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ? for update`, [siteId, orderId]);
-}
-
-export function findOrder(tx: EntityManager, siteId: string, orderId: string): Promise<Order | null> {
-  if (!isUuid(orderId)) return Promise.resolve(null);
-  return selectEntity(tx, Order, `select * from orders where site_id = ? and id = ?`, [siteId, orderId]);
-}
+export const lockOrder = (tx: EntityManager, siteId: string, orderId: string): Promise<Order | null> =>
+  found(tx, orderOfId(siteId, orderId, true));
 
 /** The runner's finder for an order by id: row-locked in the move's transaction, read plainly before it (preflight). */
 export const orderById =
   (siteId: string, orderId: string) =>
-  (tx: EntityManager, lock: boolean): Promise<Order | null> =>
-    lock ? lockOrder(tx, siteId, orderId) : findOrder(tx, siteId, orderId);
+  (lock: boolean): Lookup<Order> | null =>
+    orderOfId(siteId, orderId, lock);
 
 /** Reads (no lock): the cart of a token, and an order of the site (a visitor's only with its own token). */
 export const cartOfSite = (tx: EntityManager, siteId: string, cartTokenHash: string): Promise<Order | null> =>
@@ -219,6 +226,12 @@ export async function staleAttempts(
     [siteId, PaymentAttemptStatus.PENDING, createdBefore, checkedBefore, limit],
   );
 }
+
+/** The intent the gateway created for the attempt, unless one is recorded already (by a concurrent call with the same key). */
+export const recordIntent = (attempt: { siteId: string; id: string }, intent: { id: string; clientSecret: string }) => ({
+  sql: `update payment_attempts set intent_id = ?, client_secret = ? where site_id = ? and id = ? and intent_id is null`,
+  params: [intent.id, intent.clientSecret, attempt.siteId, attempt.id],
+});
 
 /** The gateway was asked about this attempt's intent now. */
 export async function markReconciled(tx: EntityManager, siteId: string, attemptId: string, now: Date): Promise<void> {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Order } from '../../../entities';
 import type { DomainDeps } from '../../deps';
 import { ok, type Result, type UserError } from '../../errors';
-import { lockShopperOrder, type Shopper } from '../cart';
+import { lockedShopperOrder, type Shopper } from '../cart';
 import type { PaymentSessionView } from '../runner/effects';
 import { runOrderEvent, type OrderEventResult } from '../runner/run';
 
@@ -35,7 +35,7 @@ export async function checkout(
     siteId: input.siteId,
     event: 'checkout',
     actor: shopper,
-    find: (tx) => lockShopperOrder(tx, input.siteId, shopper),
+    find: () => lockedShopperOrder(input.siteId, shopper),
     notFound: { what: 'Cart' },
   });
   return run.ok ? ok(toCheckoutResult(run.value)) : run;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainDeps } from '../../deps';
 import { ok, type Result } from '../../errors';
-import { lockShopperOrder, type Shopper } from '../cart';
+import { lockedShopperOrder, type Shopper } from '../cart';
 import { runOrderEvent } from '../runner/run';
 import { toCheckoutResult, type CheckoutResult } from './checkout';
 
@@ -20,7 +20,7 @@ export async function retryPayment(
     siteId: input.siteId,
     event: 'retryPayment',
     actor: shopper,
-    find: (tx) => lockShopperOrder(tx, input.siteId, shopper, input.orderId),
+    find: () => lockedShopperOrder(input.siteId, shopper, input.orderId),
     notFound: { what: 'Order', field: ['orderId'] },
     audit: (facts) => ({ detail: { supersededAttemptId: facts.current?.id ?? null } }),
   });

@@ -4,10 +4,10 @@ import type { Actor } from '../../actor';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, ok, type UserError } from '../../errors';
-import { inSite } from '../../tx';
+import { inSite, writeInSite } from '../../tx';
 import { mayStillBePaid } from '../attempt-process';
 import type { BeforeOutcomes } from '../facts';
-import { lockOrder } from '../repository';
+import { lockOrder, recordIntent } from '../repository';
 import { GatewayError, type PaymentClientConfig, type PaymentGateway, type PaymentIntentRef } from '../ports';
 import type { OrderEffect } from '../process';
 
@@ -132,11 +132,7 @@ const createIntent: Effect = async (em, deps, { current: attempt, actor }) => {
       metadata: { siteId: attempt.siteId, orderId: attempt.orderId, attemptId: attempt.id },
     });
     // The intent may already be recorded by a concurrent call with the same key: the gateway returned the same one.
-    await record(em, attempt.siteId, (tx) =>
-      tx
-        .nativeUpdate(PaymentAttempt, { id: attempt.id, intentId: null }, { intentId: intent.id, clientSecret: intent.clientSecret })
-        .then(() => undefined),
-    );
+    await writeInSite(em, attempt.siteId, recordIntent(attempt, intent));
     return { session: sessionOf(gateway, intent) };
   } catch (err) {
     const reason = refusal(err);

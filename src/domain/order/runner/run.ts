@@ -4,6 +4,7 @@ import type { Actor } from '../../actor';
 import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
 import { refusedBy } from '../../machine';
+import { selectLookup, type Lookup } from '../../sql';
 import { inSite, readInSite } from '../../tx';
 import type { BeforeOutcomes, OrderFacts } from '../facts';
 import { DECIDED_TWICE, type OrderEvent } from '../process';
@@ -17,8 +18,11 @@ export interface OrderEventRequest {
   siteId: string;
   event: OrderEvent;
   actor: Actor;
-  /** Finds the order, row-locked when `lock` (the move's transaction). Absent for the event that creates it. */
-  find?: (tx: EntityManager, lock: boolean) => Promise<Order | null>;
+  /**
+   * The lookup of the order, row-locked when `lock` (the move's transaction, where it is sent with BEGIN); null
+   * when it cannot match (a malformed id). Absent for the event that creates it.
+   */
+  find?: (lock: boolean) => Lookup<Order> | null;
   /** What NOT_FOUND names when `find` finds nothing. */
   notFound?: { what: string; field?: string[] };
   /** Facts beyond the order and its current attempt; `early` is the unlocked decision's facts and the outcomes of its before-effects, once they ran. */
@@ -53,7 +57,7 @@ export function reportMoves(deps: DomainDeps, moves: readonly Move[]): void {
 
 /**
  * THE order runner. Every order command goes through the same phases:
- *  1. lock the order and load the facts;       2. `decide` (pure);
+ *  1. lock the order (its lookup sent with BEGIN, one round trip for both) and load the facts;       2. `decide` (pure);
  *  3. apply the move, its audit entry and the row's "before" records;   4. commit;
  *  5. run the row's effects outside the transaction, with the attempt's idempotency keys;
  *  6. record each outcome, or its failure record and alert, in a short transaction of its own (src/domain/order/runner/effects.ts).
@@ -71,23 +75,29 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
   let moves: Move[] = [];
   let plan: EffectPlan | null = null;
   let decision: Extract<OrderDecision, { ok: true }> | null = null;
-  const moved = await inSite(em, req.siteId, async (tx) => {
-    const order = req.find ? await req.find(tx, true) : null;
-    if (req.find && !order) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
-    const facts = await loadFacts(tx, deps, req, order, early);
-    const decided = decideOrder(order, facts, req.event, req.actor);
-    if (!decided.ok) return decided;
-    decision = decided;
-    const changed = req.change ? await req.change(tx, order, facts, decided) : ok(order!);
-    if (!changed.ok) return changed;
-    const target = changed.value;
-    const extra = typeof req.audit === 'function' ? req.audit(facts, target) : req.audit;
-    const applied = await applyDecision(tx, deps, target, facts, decided, req.actor, extra);
-    if (applied.refusal && !applied.refusal.ok) return applied.refusal;
-    moves = applied.moves;
-    plan = effectPlan(target, req, applied.current, applied.current !== facts.current ? facts.current : null, facts);
-    return ok(target);
-  });
+  const locking = req.find?.(true);
+  if (locking === null) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
+  const moved = await inSite(
+    em,
+    req.siteId,
+    async (tx, order: Order | null) => {
+      if (req.find && !order) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
+      const facts = await loadFacts(tx, deps, req, order, early);
+      const decided = decideOrder(order, facts, req.event, req.actor);
+      if (!decided.ok) return decided;
+      decision = decided;
+      const changed = req.change ? await req.change(tx, order, facts, decided) : ok(order!);
+      if (!changed.ok) return changed;
+      const target = changed.value;
+      const extra = typeof req.audit === 'function' ? req.audit(facts, target) : req.audit;
+      const applied = await applyDecision(tx, deps, target, facts, decided, req.actor, extra);
+      if (applied.refusal && !applied.refusal.ok) return applied.refusal;
+      moves = applied.moves;
+      plan = effectPlan(target, req, applied.current, applied.current !== facts.current ? facts.current : null, facts);
+      return ok(target);
+    },
+    locking,
+  );
   if (!moved.ok) return moved;
   reportMoves(deps, moves);
 
@@ -155,7 +165,8 @@ async function loadFacts(
 /** Decides without the lock and runs the before-effects of the row it would take; their outcomes are facts of the move. */
 async function preflight(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<Preflight>> {
   const seen = await readInSite(em, req.siteId, async (tx) => {
-    const order = req.find ? await req.find(tx, false) : null;
+    const reading = req.find?.(false);
+    const order = reading ? await selectLookup(tx, reading) : null;
     if (!order) return null;
     const facts = await loadFacts(tx, deps, req, order, null);
     return { order, facts, decision: decideOrder(order, facts, req.event, req.actor) };

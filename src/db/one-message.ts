@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import { escapeLiteral } from 'pg';
+
+/**
+ * Statements that travel in another statement's message. node-postgres waits for each answer before it sends the
+ * next statement, so every statement is a round trip: a socket write and read here, the largest single cost of a
+ * command's CPU in the profile (bench/README.md). Two kinds need no answer of their own:
+ *  - a transaction's first statement, whose answer is needed but not before BEGIN's: it goes in BEGIN's message;
+ *  - an insert nothing in the transaction reads back (a command's audit entry): it goes in COMMIT's message;
+ * and a write nothing waits on (a recorded intent) needs no BEGIN or COMMIT: it goes with its tenant setting alone.
+ * The simple protocol that carries several statements takes no parameters, so their values are inlined here as
+ * literals, and nowhere else. Table, column and statement texts are the callers' constants, never input.
+ */
+
+/** A value inlined into a statement's text. */
+export type SqlValue = string | number | boolean | Date | null;
+
+function literal(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  // escapeLiteral doubles quotes and, with any backslash, writes an E'' string: safe for any text.
+  return escapeLiteral(value instanceof Date ? value.toISOString() : value);
+}
+
+/** A transaction's first statement, sent with its BEGIN: `?` placeholders, one string value each (ids, hashes). */
+export interface FirstStatement {
+  sql: string;
+  params: readonly string[];
+}
+
+/**
+ * The first statement as BEGIN's message carries it. The alias names it in pg_stat_statements: the bench counts
+ * it as riding on BEGIN's round trip (bench/statements.ts). Its rows are the statement's own.
+ */
+export const sentWithBegin = (first: FirstStatement): string => `SELECT * FROM (${inlined(first)}) AS sent_with_begin`;
+
+/** The statement with its values inlined in place of its `?` placeholders. */
+export function inlined(statement: FirstStatement): string {
+  const parts = statement.sql.split('?');
+  if (parts.length !== statement.params.length + 1)
+    throw new Error(`${statement.params.length} values for ${parts.length - 1} placeholders`);
+  return parts.reduce((sql, part, i) => `${sql}${literal(statement.params[i - 1]!)}${part}`);
+}
+
+/** Per writing transaction of beginInSite: table and columns -> the rows' VALUES tuples, in the order they came. */
+export const ridersOf = new WeakMap<Knex.Transaction, Map<string, { table: string; columns: string; rows: string[] }>>();
+
+/**
+ * Inserts a row in COMMIT's own message, not a round trip of its own. Rows of one table and columns go as one
+ * multi-row INSERT, as the ORM's flush batches them. False when `trx` is not a writing transaction of beginInSite:
+ * the caller writes the row itself. A refused or failed transaction never sends them.
+ */
+export function insertWithCommit(trx: unknown, table: string, row: Record<string, SqlValue>): boolean {
+  const pending = ridersOf.get(trx as Knex.Transaction);
+  if (!pending) return false;
+  const columns = Object.keys(row).join(', ');
+  const key = `${table}(${columns})`;
+  const values = `(${Object.values(row).map(literal).join(', ')})`;
+  const group = pending.get(key);
+  if (group) group.rows.push(values);
+  else pending.set(key, { table, columns, rows: [values] });
+  return true;
+}
+
+/** The inserts COMMIT's message carries; the alias names them in pg_stat_statements, as sentWithBegin's does. */
+export function statementsWithCommit(trx: Knex.Transaction): string[] {
+  const pending = ridersOf.get(trx);
+  if (!pending) return [];
+  return [...pending.values()].map((g) => `INSERT INTO ${g.table} AS sent_with_commit (${g.columns}) VALUES ${g.rows.join(', ')}`);
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { audit } from '../../src/domain/audit';
+import { ok, refuse, ErrorCode } from '../../src/domain/errors';
+import { inSite, onPlatform, writeInSite } from '../../src/domain/tx';
+import { AuditEntry } from '../../src/entities';
+import { startTestAegis, type TestAegis } from '../support/aegis';
+import { addToCart, createCart, createProduct, createSite, pendingOrder } from '../support/flows';
+import { ownerSql } from '../support/sql';
+
+/**
+ * Statements that travel in another's message (src/db/one-message.ts): an order command's first lookup with its
+ * BEGIN, and a command's audit entry with its COMMIT, one round trip fewer each. Their values are inlined, so every
+ * kind of text must come back exactly; a failure in either message must roll the whole command back and leave its
+ * pooled connection clean.
+ */
+let t: TestAegis;
+let log: string[] = [];
+let siteId: string;
+let otherSiteId: string;
+const SYSTEM = { kind: 'system' as const, name: 'commit-riders-test' };
+
+beforeAll(async () => {
+  t = await startTestAegis({ onQuery: (sql) => log.push(sql.replace(/^\[query\]\s*/, '')) });
+  siteId = await createSite(t);
+  otherSiteId = await createSite(t);
+});
+afterAll(() => t.close());
+
+const em = () => t.aegis.db.orm.em.fork();
+/** Pooled connections left in a failed transaction: a next command on one of them would fail. */
+const abortedConnections = async () =>
+  (
+    await ownerSql(
+      t.dbUrl,
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'idle in transaction (aborted)'`,
+    )
+  )[0].n;
+const auditRows = (entityId: string) =>
+  ownerSql(t.dbUrl, `select site_id, action, detail, reason, from_state, to_state, at from audit_log where entity_id = $1`, [entityId]);
+
+it("sends addToCart's audit entry in COMMIT's own message, and the entry is there after it", async () => {
+  const productId = await createProduct(t, siteId, 'RIDE', 250);
+  const { cartToken, orderId } = await createCart(t, siteId);
+  log = [];
+  const added = await addToCart(t, cartToken, siteId, productId, 2);
+  expect(added.errors).toBeUndefined();
+  const rider = log.findIndex((q) => /^INSERT INTO audit_log AS sent_with_commit\b/.test(q));
+  expect(rider).toBeGreaterThan(-1);
+  expect(log[rider + 1]).toMatch(/^commit\b/i);
+  // Nothing else writes the audit log in that command: the flush no longer does.
+  expect(log.filter((q) => /insert into "?audit_log"?/i.test(q))).toHaveLength(1);
+  const rows = await auditRows(orderId);
+  expect(rows.filter((r) => r.action === 'order.addToCart').map((r) => JSON.parse(r.detail))).toEqual([{ productId, quantity: 2 }]);
+});
+
+it("sends addToCart's locked cart lookup in BEGIN's message, and the command sees the cart it found", async () => {
+  const productId = await createProduct(t, siteId, 'FIRST', 300);
+  const { cartToken, orderId } = await createCart(t, siteId);
+  log = [];
+  const added = await addToCart(t, cartToken, siteId, productId, 1);
+  expect(added.data?.addToCart.order?.totalMinor).toBe(300);
+  const begin = log.findIndex((q) => /^BEGIN; SELECT set_config/.test(q));
+  expect(begin).toBeGreaterThan(-1);
+  expect(log[begin + 1]).toMatch(
+    /^SELECT \* FROM \(select \* from orders where site_id = '[0-9a-f-]{36}' and cart_token_hash = '[0-9a-f]{64}' for update\) AS sent_with_begin$/,
+  );
+  // It is not sent again on its own.
+  expect(log.filter((q) => /from orders where site_id = .* for update/.test(q))).toHaveLength(1);
+  const [row] = await ownerSql(t.dbUrl, `select total_minor from orders where id = $1`, [orderId]);
+  expect(row.total_minor).toBe(300);
+});
+
+it('rolls back a BEGIN whose first statement fails, and the connection goes back to the pool clean', async () => {
+  const bad = { entity: AuditEntry, sql: 'select * from audit_log where site_id = ? and id = ?::uuid', params: [siteId, 'not-a-uuid'] };
+  for (let i = 0; i < 25; i++) {
+    await expect(inSite(em(), siteId, async () => ok(true), bad)).rejects.toThrow(/invalid input syntax for type uuid/);
+  }
+  const entityId = randomUUID();
+  const next = await inSite(em(), siteId, async (tx) => {
+    audit(tx, SYSTEM, new Date(), { siteId, action: 'probe.afterBadBegin', entity: 'Probe', entityId });
+    return ok(true);
+  });
+  expect(next.ok).toBe(true);
+  expect(await ownerSql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1`, [entityId])).toEqual([{ n: 1 }]);
+  expect(await abortedConnections()).toBe(0);
+});
+
+it("records checkout's intent as one message with its tenant setting: no BEGIN, no COMMIT", async () => {
+  log = [];
+  const { orderId, intentId } = await pendingOrder(t, siteId);
+  const write = log.findIndex((q) => /^update payment_attempts set intent_id = /.test(q));
+  expect(write).toBeGreaterThan(0);
+  expect(log[write - 1]).toMatch(/^SELECT set_config\('app\.site_id', '[0-9a-f-]{36}', true\) AS bound_with_write$/);
+  expect(log[write]).toContain(`'${intentId}'`);
+  expect(await ownerSql(t.dbUrl, `select intent_id from payment_attempts where order_id = $1`, [orderId])).toEqual([
+    { intent_id: intentId },
+  ]);
+});
+
+it('binds a write sent alone to its site, and a failed one leaves nothing behind', async () => {
+  const { orderId } = await pendingOrder(t, siteId);
+  const [attempt] = await ownerSql(t.dbUrl, `select id, client_secret from payment_attempts where order_id = $1`, [orderId]);
+  const rename = (site: string, secret: string) => ({
+    sql: 'update payment_attempts set client_secret = ? where site_id = ? and id = ?',
+    params: [secret, site, attempt.id],
+  });
+  const secretNow = async () =>
+    (await ownerSql(t.dbUrl, `select client_secret from payment_attempts where id = $1`, [attempt.id]))[0].client_secret;
+  // Bound to the other site, row-level security hides this site's attempt: nothing changes, even when the text names it.
+  await writeInSite(em(), otherSiteId, rename(siteId, 'changed from another site'));
+  expect(await secretNow()).toBe(attempt.client_secret);
+  for (let i = 0; i < 25; i++)
+    await expect(
+      writeInSite(em(), siteId, { sql: 'update payment_attempts set client_secret = ? where id = ?::uuid', params: ['x', 'not-a-uuid'] }),
+    ).rejects.toThrow(/invalid input syntax for type uuid/);
+  expect(await abortedConnections()).toBe(0);
+  await writeInSite(em(), siteId, rename(siteId, "O'Brien\\secret"));
+  expect(await secretNow()).toBe("O'Brien\\secret");
+});
+
+it('brings every kind of text back exactly: quotes, backslashes, dollar quotes, statements, unicode, newlines', async () => {
+  const texts = [
+    'O\'Brien\'s "quoted" reason',
+    'back\\slash \\\\ and \\x00-looking \\n text',
+    "E'not an escape' $$dollar$$ $tag$ also $tag$",
+    "'); COMMIT; DROP TABLE audit_log; --",
+    'ünïcödé 日本語 🛒 \u200b zero-width',
+    'line one\nline two\r\n\ttabbed',
+    '',
+  ];
+  const entityId = randomUUID();
+  const at = new Date('2026-12-02T10:11:12.345Z');
+  log = [];
+  const done = await inSite(em(), siteId, async (tx) => {
+    for (const [i, reason] of texts.entries())
+      audit(tx, SYSTEM, at, { siteId, action: `probe.${i}`, entity: 'Probe', entityId, reason, detail: { reason, i } });
+    return ok(true);
+  });
+  expect(done.ok).toBe(true);
+  const rows = (await auditRows(entityId)).sort((a, b) => a.action.localeCompare(b.action));
+  expect(rows.map((r) => r.reason)).toEqual(texts);
+  expect(rows.map((r) => JSON.parse(r.detail).reason)).toEqual(texts);
+  expect(rows.every((r) => r.site_id === siteId && r.at.getTime() === at.getTime() && r.from_state === null)).toBe(true);
+  // Seven entries of one table: one multi-row INSERT, as the ORM's flush batched them.
+  const riders = log.filter((q) => /sent_with_commit/.test(q));
+  expect(riders).toHaveLength(1);
+  expect(riders[0]!.split(entityId).length - 1).toBe(texts.length);
+});
+
+it('writes a platform entry with COMMIT too, without a site_id', async () => {
+  const entityId = randomUUID();
+  log = [];
+  const done = await onPlatform(em(), async (tx) => {
+    audit(tx, SYSTEM, new Date(), { siteId: null, action: 'probe.platform', entity: 'Probe', entityId });
+    return ok(true);
+  });
+  expect(done.ok).toBe(true);
+  expect(log.some((q) => /^INSERT INTO platform_audit_log AS sent_with_commit \(id, at,/.test(q))).toBe(true);
+  expect(await ownerSql(t.dbUrl, `select action from platform_audit_log where entity_id = $1`, [entityId])).toEqual([
+    { action: 'probe.platform' },
+  ]);
+});
+
+it('sends nothing of a refused command: its entry rolls back with it', async () => {
+  const entityId = randomUUID();
+  log = [];
+  const refused = await inSite(em(), siteId, async (tx) => {
+    audit(tx, SYSTEM, new Date(), { siteId, action: 'probe.refused', entity: 'Probe', entityId });
+    return refuse(ErrorCode.VALIDATION, 'no');
+  });
+  expect(refused.ok).toBe(false);
+  expect(log.some((q) => /sent_with_commit/.test(q))).toBe(false);
+  expect(await auditRows(entityId)).toEqual([]);
+});
+
+it('rolls the whole command back when its rider fails, and the connection goes back to the pool clean', async () => {
+  const productId = await createProduct(t, siteId, 'RIDER-FAILS', 100);
+  const nameOf = async () => (await ownerSql(t.dbUrl, `select name from products where id = $1`, [productId]))[0].name;
+  const name = await nameOf();
+  const entityId = randomUUID();
+  // Another site's entry in this site's transaction: row-level security refuses it, and only at COMMIT's message.
+  const failing = inSite(em(), siteId, async (tx) => {
+    await tx.execute(`update products set name = 'renamed by a failed command' where site_id = ? and id = ?`, [siteId, productId]);
+    audit(tx, SYSTEM, new Date(), { siteId: otherSiteId, action: 'probe.wrongSite', entity: 'Probe', entityId });
+    return ok(true);
+  });
+  await expect(failing).rejects.toThrow(/row-level security/);
+  expect(await nameOf()).toBe(name);
+  expect(await ownerSql(t.dbUrl, `select 1 from audit_log where entity_id = $1`, [entityId])).toEqual([]);
+  // More commands than the pool has connections: each must find its connection out of any transaction.
+  for (let i = 0; i < 25; i++) {
+    const next = await inSite(em(), siteId, async (tx) => {
+      audit(tx, SYSTEM, new Date(), { siteId, action: 'probe.after', entity: 'Probe', entityId });
+      return ok(true);
+    });
+    expect(next.ok).toBe(true);
+  }
+  expect(await ownerSql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1`, [entityId])).toEqual([{ n: 25 }]);
+  expect(await abortedConnections()).toBe(0);
+});
