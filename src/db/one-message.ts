@@ -46,8 +46,30 @@ export function inlined(statement: FirstStatement): string {
   return parts.reduce((sql, part, i) => `${sql}${literal(statement.params[i - 1]!)}${part}`);
 }
 
-/** Per writing transaction of beginInSite: table and columns -> the rows' VALUES tuples, in the order they came. */
-export const ridersOf = new WeakMap<Knex.Transaction, Map<string, { table: string; columns: string; rows: string[] }>>();
+/**
+ * Per writing transaction of beginInSite, what its COMMIT's message carries: the inserted rows (table and columns ->
+ * their VALUES tuples, in the order they came), then the statements of its last flush (flushWithCommit).
+ */
+export interface Riders {
+  rows: Map<string, { table: string; columns: string; rows: string[] }>;
+  statements: string[];
+}
+export const ridersOf = new WeakMap<Knex.Transaction, Riders>();
+
+/** A statement for COMMIT's message, after the inserted rows; false when `trx` is not a writing transaction of beginInSite. */
+export function statementWithCommit(trx: unknown, statement: string): boolean {
+  const riders = ridersOf.get(trx as Knex.Transaction);
+  if (!riders) return false;
+  riders.statements.push(statement);
+  return true;
+}
+
+/** A value as its literal; objects (JSON properties) as their JSON text. Throws on anything else. */
+export function literalOf(value: unknown): string {
+  if (value === null || value instanceof Date || ['string', 'number', 'boolean'].includes(typeof value)) return literal(value as SqlValue);
+  if (typeof value === 'object' && !Array.isArray(value)) return literal(JSON.stringify(value));
+  throw new Error(`no literal for a ${typeof value}`);
+}
 
 /**
  * Inserts a row in COMMIT's own message, not a round trip of its own. Rows of one table and columns go as one
@@ -55,7 +77,7 @@ export const ridersOf = new WeakMap<Knex.Transaction, Map<string, { table: strin
  * the caller writes the row itself. A refused or failed transaction never sends them.
  */
 export function insertWithCommit(trx: unknown, table: string, row: Record<string, SqlValue>): boolean {
-  const pending = ridersOf.get(trx as Knex.Transaction);
+  const pending = ridersOf.get(trx as Knex.Transaction)?.rows;
   if (!pending) return false;
   const columns = Object.keys(row).join(', ');
   const key = `${table}(${columns})`;
@@ -68,7 +90,10 @@ export function insertWithCommit(trx: unknown, table: string, row: Record<string
 
 /** The inserts COMMIT's message carries; the alias names them in pg_stat_statements, as sentWithBegin's does. */
 export function statementsWithCommit(trx: Knex.Transaction): string[] {
-  const pending = ridersOf.get(trx);
-  if (!pending) return [];
-  return [...pending.values()].map((g) => `INSERT INTO ${g.table} AS sent_with_commit (${g.columns}) VALUES ${g.rows.join(', ')}`);
+  const riders = ridersOf.get(trx);
+  if (!riders) return [];
+  const inserts = [...riders.rows.values()].map(
+    (g) => `INSERT INTO ${g.table} AS sent_with_commit (${g.columns}) VALUES ${g.rows.join(', ')}`,
+  );
+  return [...inserts, ...riders.statements];
 }

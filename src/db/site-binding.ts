@@ -75,6 +75,7 @@ class SiteBindingTransaction extends KnexPgTransaction {
 
   commit(conn: unknown, value: unknown): Promise<unknown> {
     const riders = statementsWithCommit(this.transactor);
+    ridersOf.delete(this.transactor);
     return riders.length === 0 ? super.commit(conn, value) : this.commitWithRiders(conn, riders, value);
   }
 
@@ -95,6 +96,9 @@ class SiteBindingTransaction extends KnexPgTransaction {
     return sent;
   }
 }
+
+const isDriverError = (err: unknown): err is Error & { code: string } =>
+  err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
 
 interface PgResult {
   rows: Record<string, unknown>[];
@@ -139,7 +143,7 @@ export class SiteBindingConnection extends PostgreSqlConnection {
     this.logQuery(bindingBegin(siteId, readOnly));
     // Logged as a statement of its own (it is): the statement budgets count it.
     if (first) this.logQuery(sentWithBegin(first));
-    if (!readOnly) ridersOf.set(trx, new Map());
+    if (!readOnly) ridersOf.set(trx, { rows: new Map(), statements: [] });
     return { trx, found: found.rows };
   }
 
@@ -165,8 +169,14 @@ export class SiteBindingConnection extends PostgreSqlConnection {
 
   /** The riders are logged as statements of their own (they are): the statement budgets count them. */
   override async commit(ctx: Knex.Transaction, eventBroadcaster?: TransactionEventBroadcaster, loggerContext?: LogContext): Promise<void> {
-    for (const sql of statementsWithCommit(ctx)) this.logQuery(sql, loggerContext);
-    return super.commit(ctx, eventBroadcaster, loggerContext);
+    const riders = statementsWithCommit(ctx);
+    for (const sql of riders) this.logQuery(sql, loggerContext);
+    try {
+      return await super.commit(ctx, eventBroadcaster, loggerContext);
+    } catch (err) {
+      // A rider's failure as the ORM's own (a unique violation is a CONFLICT to the command, as in a flush).
+      throw riders.length > 0 && isDriverError(err) ? this.platform.getExceptionConverter().convertException(err) : err;
+    }
   }
 }
 

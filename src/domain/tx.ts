@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushWithCommit } from '../db/flush-with-commit';
 import { SiteBindingConnection } from '../db/site-binding';
 import { SITE_FILTER, type SiteFilterArgs } from '../entities';
 import { isUuid } from './ids';
@@ -45,7 +46,8 @@ async function runTx<T, F extends object>(
     return await siteTx(em, siteId, false, first, async (tx, found) => {
       const result = await work(tx, found);
       if (!result.ok) throw new Refusal(result.errors);
-      await tx.flush();
+      // The last flush goes in COMMIT's message where its order cannot matter (src/db/flush-with-commit.ts).
+      if (!flushWithCommit(tx)) await tx.flush();
       return result;
     });
   } catch (err) {

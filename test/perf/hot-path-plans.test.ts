@@ -62,8 +62,9 @@ async function statementsOf(op: () => Promise<unknown>): Promise<Statement[]> {
   recording = null;
   // Plannable statements only: transaction control (begin, start transaction, commit) and the tenant setting are not.
   // The job queue's polling (pg-boss, its own pool and schema) runs meanwhile: not the operation's statements.
-  // One message may carry several statements (the inserts sent with COMMIT, src/db/site-binding.ts): each is planned
-  // alone. Their values are inlined, and JSON text never holds a raw newline, so ";\n" only ever ends a statement.
+  // One message may carry several statements (a lookup sent with BEGIN, the writes sent with COMMIT,
+  // src/db/one-message.ts): each is planned alone. Their values are inlined; this test's values hold no newline,
+  // so ";\n" only ever ends a statement here.
   const each = sent.flatMap((s) => (s.values.length > 0 ? [s] : s.text.split(/;\n/).map((text) => ({ text, values: [] }))));
   return each.filter(
     (s) => /^\s*(select|insert|update|delete|with)\b/i.test(s.text) && !/set_config\('app\.site_id'|pgboss\./.test(s.text),

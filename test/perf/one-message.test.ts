@@ -4,7 +4,7 @@ import { ok, refuse, ErrorCode } from '../../src/domain/errors';
 import { inSite, onPlatform, writeInSite } from '../../src/domain/tx';
 import { AuditEntry } from '../../src/entities';
 import { startTestAegis, type TestAegis } from '../support/aegis';
-import { addToCart, createCart, createProduct, createSite, pendingOrder } from '../support/flows';
+import { ADDRESS, addToCart, checkout, createCart, createProduct, createSite, DETAILS, pendingOrder, setDetails } from '../support/flows';
 import { ownerSql } from '../support/sql';
 
 /**
@@ -38,7 +38,7 @@ const abortedConnections = async () =>
 const auditRows = (entityId: string) =>
   ownerSql(t.dbUrl, `select site_id, action, detail, reason, from_state, to_state, at from audit_log where entity_id = $1`, [entityId]);
 
-it("sends addToCart's audit entry in COMMIT's own message, and the entry is there after it", async () => {
+it("sends addToCart's audit entry and its last flush (the order's new total) in COMMIT's own message", async () => {
   const productId = await createProduct(t, siteId, 'RIDE', 250);
   const { cartToken, orderId } = await createCart(t, siteId);
   log = [];
@@ -46,11 +46,48 @@ it("sends addToCart's audit entry in COMMIT's own message, and the entry is ther
   expect(added.errors).toBeUndefined();
   const rider = log.findIndex((q) => /^INSERT INTO audit_log AS sent_with_commit\b/.test(q));
   expect(rider).toBeGreaterThan(-1);
-  expect(log[rider + 1]).toMatch(/^commit\b/i);
-  // Nothing else writes the audit log in that command: the flush no longer does.
+  expect(log[rider + 1]).toMatch(
+    new RegExp(
+      `^UPDATE orders AS sent_with_commit SET total_minor = 500, line_count = 1, updated_at = '[^']+' WHERE site_id = '${siteId}' AND id = '${orderId}'$`,
+    ),
+  );
+  expect(log[rider + 2]).toMatch(/^commit\b/i);
+  // Nothing else writes the audit log or the order in that command: the flush no longer does.
   expect(log.filter((q) => /insert into "?audit_log"?/i.test(q))).toHaveLength(1);
+  expect(log.filter((q) => /^update "?orders"?/i.test(q))).toHaveLength(1);
   const rows = await auditRows(orderId);
   expect(rows.filter((r) => r.action === 'order.addToCart').map((r) => JSON.parse(r.detail))).toEqual([{ productId, quantity: 2 }]);
+  expect(await ownerSql(t.dbUrl, `select total_minor, line_count from orders where id = $1`, [orderId])).toEqual([
+    { total_minor: 500, line_count: 1 },
+  ]);
+});
+
+it('writes JSON properties and a new row from the last flush as the ORM did: checkout details, then the attempt', async () => {
+  const productId = await createProduct(t, siteId, 'JSONS', 100);
+  const { cartToken, orderId } = await createCart(t, siteId);
+  await addToCart(t, cartToken, siteId, productId, 1);
+  const address = { ...ADDRESS, name: 'Zoë O\'Hara \\ "the" 🛒', line1: 'line; with\nnewline' };
+  log = [];
+  const set = await setDetails(t, cartToken, siteId, { ...DETAILS, shippingAddress: address });
+  expect(set.data?.setCheckoutDetails.userErrors).toEqual([]);
+  expect(log.some((q) => /^UPDATE orders AS sent_with_commit SET .*shipping_address = /.test(q))).toBe(true);
+  const [row] = await ownerSql(t.dbUrl, `select shipping_address, billing_address, email from orders where id = $1`, [orderId]);
+  // The domain stores an absent second line as null.
+  expect(row.shipping_address).toEqual({ ...address, line2: null });
+  expect(row.billing_address).toEqual({ ...ADDRESS, line2: null });
+  expect(row.email).toBe(DETAILS.email);
+  // Checkout: one new row (the attempt) and the order pointing at it, in that order, with COMMIT.
+  log = [];
+  await checkout(t, cartToken, siteId);
+  const insert = log.findIndex((q) => /^INSERT INTO payment_attempts AS sent_with_commit\b/.test(q));
+  expect(insert).toBeGreaterThan(-1);
+  expect(log[insert + 1]).toMatch(/^UPDATE orders AS sent_with_commit SET state = 'PENDING_PAYMENT', current_attempt_id = /);
+  const [attempt] = await ownerSql(
+    t.dbUrl,
+    `select a.status, a.amount_minor from payment_attempts a join orders o on o.current_attempt_id = a.id where o.id = $1`,
+    [orderId],
+  );
+  expect(attempt).toEqual({ status: 'PENDING', amount_minor: 100 });
 });
 
 it("sends addToCart's locked cart lookup in BEGIN's message, and the command sees the cart it found", async () => {
