@@ -13,12 +13,12 @@ import { inlined, ridersOf, sentWithBegin, statementsWithCommit, type FirstState
  * failure of either fails the BEGIN as before. The site id is inlined (the simple protocol takes no parameters):
  * only a checked uuid, or '' for platform work, ever gets into the text.
  */
-export function bindingBegin(siteId: string, readOnly: boolean, first?: FirstStatement): string {
+export function bindingBegin(siteId: string, readOnly: boolean, first: readonly FirstStatement[] = []): string {
   if (siteId !== '' && !isUuid(siteId)) throw new Error(`not a site id: ${JSON.stringify(siteId)}`);
   const begin = readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN';
   // The alias names it in pg_stat_statements: the bench counts it as riding on BEGIN's round trip (bench/statements.ts).
   const bound = `${begin}; SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_begin`;
-  return first ? `${bound};\n${sentWithBegin(first)}` : bound;
+  return [bound, ...first.map(sentWithBegin)].join(';\n');
 }
 
 interface KnexTransactionInternals {
@@ -44,29 +44,29 @@ class SiteBindingTransaction extends KnexPgTransaction {
   // Kept from the config (knex replaces its userParams); read by begin, which knex calls a tick after construction.
   private readonly siteId: string | undefined;
 
-  private readonly first: FirstStatement | undefined;
-  private readonly found: { rows: Record<string, unknown>[] } | undefined;
+  private readonly first: readonly FirstStatement[];
+  private readonly found: { rows: Record<string, unknown>[][] } | undefined;
 
   constructor(client: unknown, container: unknown, config?: SiteBindingConfig, outerTx?: unknown) {
     super(client, container, config, outerTx);
     this.siteId = outerTx ? undefined : config?.siteId;
-    this.first = outerTx ? undefined : config?.first;
+    this.first = (!outerTx && config?.first) || [];
     this.found = config?.found;
   }
 
   begin(conn: unknown): Promise<unknown> {
     const siteId = this.siteId;
     if (siteId === undefined) return super.begin(conn);
-    if (!this.first) return this.query(conn, bindingBegin(siteId, this.readOnly === true));
+    if (this.first.length === 0) return this.query(conn, bindingBegin(siteId, this.readOnly === true));
     return this.trxClient.query(conn, bindingBegin(siteId, this.readOnly === true, this.first)).then(
       (res) => {
-        // One message, several answers: the first statement's is the last.
-        const response = (res as { response: PgResult | PgResult[] }).response;
-        this.found!.rows = (Array.isArray(response) ? response[response.length - 1]! : response).rows;
+        // One message, several answers: BEGIN's, the tenant setting's, then one per first statement.
+        const response = (res as { response: PgResult[] }).response;
+        this.found!.rows = response.slice(2).map((r) => r.rows);
         return res;
       },
       async (err: unknown) => {
-        // The first statement failed after BEGIN had opened the transaction: close it before the pool takes the connection back.
+        // A first statement failed after BEGIN had opened the transaction: close it before the pool takes the connection back.
         await rawRollback(conn);
         throw err;
       },
@@ -107,11 +107,11 @@ interface PgResult {
 /** ROLLBACK on the raw connection, past knex's bookkeeping (which may already count the transaction as done). */
 const rawRollback = (conn: unknown) => (conn as { query(sql: string): Promise<unknown> }).query('ROLLBACK').catch(() => undefined);
 
-/** What beginInSite hands knex: the site, and the first statement to send with BEGIN and where its rows go. */
+/** What beginInSite hands knex: the site, and the first statements to send with BEGIN and where their rows go. */
 interface SiteBindingConfig {
   siteId?: string;
-  first?: FirstStatement;
-  found?: { rows: Record<string, unknown>[] };
+  first?: readonly FirstStatement[];
+  found?: { rows: Record<string, unknown>[][] };
 }
 
 class SiteBindingDialect extends PostgreSqlKnexDialect {
@@ -130,19 +130,19 @@ export class SiteBindingConnection extends PostgreSqlConnection {
 
   /**
    * A top-level transaction bound to one site ('' for none) from its first round trip, which may carry the
-   * transaction's first statement too (its rows are `found`); rows may ride on its COMMIT (insertWithCommit).
+   * transaction's first statements too (their rows are `found`, one list each); rows may ride on its COMMIT.
    */
   async beginInSite(
     siteId: string,
     readOnly: boolean,
-    first?: FirstStatement,
-  ): Promise<{ trx: Knex.Transaction; found: Record<string, unknown>[] }> {
-    const found = { rows: [] as Record<string, unknown>[] };
+    first: readonly FirstStatement[] = [],
+  ): Promise<{ trx: Knex.Transaction; found: Record<string, unknown>[][] }> {
+    const found = { rows: [] as Record<string, unknown>[][] };
     const config: SiteBindingConfig & { readOnly: boolean } = { readOnly, siteId, first, found };
     const trx = await this.getKnex().transaction(null, config as Knex.TransactionConfig);
     this.logQuery(bindingBegin(siteId, readOnly));
     // Logged as a statement of its own (it is): the statement budgets count it.
-    if (first) this.logQuery(sentWithBegin(first));
+    for (const statement of first) this.logQuery(sentWithBegin(statement));
     if (!readOnly) ridersOf.set(trx, { rows: new Map(), statements: [] });
     return { trx, found: found.rows };
   }

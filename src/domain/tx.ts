@@ -19,16 +19,18 @@ class Refusal extends Error {
 /**
  * Runs one command in one transaction bound to one site (row-level security keys on it). A refusal rolls
  * everything back, including the audit entry, and comes back as data. Unknown or malformed site ids answer
- * NOT_FOUND, like another site's ids. `first`: the lookup `work` starts with, sent with BEGIN (its entity or null).
+ * NOT_FOUND, like another site's ids. `first`: the lookup `work` starts with, sent with BEGIN (its entity or null);
+ * `beside`, one more lookup it needs that does not depend on the first, sent in the same message.
  */
-export async function inSite<T, F extends object = never>(
+export async function inSite<T, F extends object = never, B extends object = never>(
   em: EntityManager,
   siteId: string,
-  work: (tx: EntityManager, found: F | null) => Promise<Result<T>>,
+  work: (tx: EntityManager, found: F | null, foundBeside: B | null) => Promise<Result<T>>,
   first?: Lookup<F>,
+  beside?: Lookup<B>,
 ): Promise<Result<T>> {
   if (!isUuid(siteId)) return notFound('Site', ['siteId']);
-  return runTx(em, siteId, work, first);
+  return runTx(em, siteId, work, first, beside);
 }
 
 /** A platform command (no site bound): sites, admins and their audit entries. */
@@ -36,15 +38,16 @@ export function onPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Pr
   return runTx(em, null, work);
 }
 
-async function runTx<T, F extends object>(
+async function runTx<T, F extends object, B extends object>(
   em: EntityManager,
   siteId: string | null,
-  work: (tx: EntityManager, found: F | null) => Promise<Result<T>>,
+  work: (tx: EntityManager, found: F | null, foundBeside: B | null) => Promise<Result<T>>,
   first?: Lookup<F>,
+  beside?: Lookup<B>,
 ) {
   try {
-    return await siteTx(em, siteId, false, first, async (tx, found) => {
-      const result = await work(tx, found);
+    return await siteTx(em, siteId, false, { first, beside }, async (tx, found, foundBeside) => {
+      const result = await work(tx, found, foundBeside);
       if (!result.ok) throw new Refusal(result.errors);
       // The last flush goes in COMMIT's message where its order cannot matter (src/db/flush-with-commit.ts).
       if (!flushWithCommit(tx)) await tx.flush();
@@ -72,11 +75,11 @@ export async function writeInSite(em: EntityManager, siteId: string, write: { sq
 /** Read-only work bound to one site; null result for a malformed id. */
 export async function readInSite<T>(em: EntityManager, siteId: string, work: (tx: EntityManager) => Promise<T>): Promise<T | null> {
   if (!isUuid(siteId)) return null;
-  return siteTx(em, siteId, true, undefined, work);
+  return siteTx(em, siteId, true, {}, work);
 }
 
 export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return siteTx(em, null, true, undefined, work);
+  return siteTx(em, null, true, {}, work);
 }
 
 /**
@@ -85,26 +88,30 @@ export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) =
  * (src/db/site-binding.ts) and forgotten at COMMIT or ROLLBACK by the pooled connection. It runs on the
  * connection's own transaction: em.transactional adds a context fork and a merge back that cost about 0.3 ms of CPU
  * per call here (bench/README.md), and a read has nothing to flush at all; a command flushes its unit of work
- * itself before the commit. `first`, the command's first lookup (the order runner's locked order), travels in
- * BEGIN's message too, and `work` gets its entity, managed by the fork (src/db/one-message.ts).
+ * itself before the commit. `first`, the command's first lookup (the order runner's locked order), and `beside`
+ * (addToCart's product) travel in BEGIN's message too, and `work` gets their entities, managed by the fork
+ * (src/db/one-message.ts).
  */
-async function siteTx<T, F extends object>(
+async function siteTx<T, F extends object, B extends object>(
   em: EntityManager,
   siteId: string | null,
   readOnly: boolean,
-  first: Lookup<F> | undefined,
-  work: (tx: EntityManager, found: F | null) => Promise<T>,
+  { first, beside }: { first?: Lookup<F>; beside?: Lookup<B> },
+  work: (tx: EntityManager, found: F | null, foundBeside: B | null) => Promise<T>,
 ): Promise<T> {
+  if (beside && !first) throw new Error('a lookup beside the first needs a first');
   const fork = em.fork();
   fork.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
   const connection = fork.getConnection();
   if (!(connection instanceof SiteBindingConnection)) throw new Error('the ORM must run on SiteBindingDriver (src/db/orm.ts)');
-  const { trx, found } = await connection.beginInSite(siteId ?? '', readOnly, first);
+  const { trx, found } = await connection.beginInSite(siteId ?? '', readOnly, first ? [first, ...(beside ? [beside] : [])] : []);
+  const entityOf = <E extends object>(lookup: Lookup<E> | undefined, rows: Record<string, unknown>[] | undefined): E | null =>
+    lookup && rows?.[0] ? fork.map(lookup.entity, rows[0]) : null;
   fork.setTransactionContext(trx);
   try {
     let result: T;
     try {
-      result = await work(fork, first && found[0] ? fork.map(first.entity, found[0]) : null);
+      result = await work(fork, entityOf(first, found[0]), entityOf(beside, found[1]));
     } catch (err) {
       await connection.rollback(trx);
       throw err;

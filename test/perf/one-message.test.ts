@@ -90,7 +90,7 @@ it('writes JSON properties and a new row from the last flush as the ORM did: che
   expect(attempt).toEqual({ status: 'PENDING', amount_minor: 100 });
 });
 
-it("sends addToCart's locked cart lookup in BEGIN's message, and the command sees the cart it found", async () => {
+it("sends addToCart's locked cart lookup and its product lookup in BEGIN's message, and the command sees both", async () => {
   const productId = await createProduct(t, siteId, 'FIRST', 300);
   const { cartToken, orderId } = await createCart(t, siteId);
   log = [];
@@ -101,8 +101,13 @@ it("sends addToCart's locked cart lookup in BEGIN's message, and the command see
   expect(log[begin + 1]).toMatch(
     /^SELECT \* FROM \(select \* from orders where site_id = '[0-9a-f-]{36}' and cart_token_hash = '[0-9a-f]{64}' for update\) AS sent_with_begin$/,
   );
-  // It is not sent again on its own.
+  // The product, which does not depend on the cart, in the same message.
+  expect(log[begin + 2]).toBe(
+    `SELECT * FROM (select * from products where id = '${productId}' and site_id = '${siteId}') AS sent_with_begin`,
+  );
+  // Neither is sent again on its own.
   expect(log.filter((q) => /from orders where site_id = .* for update/.test(q))).toHaveLength(1);
+  expect(log.filter((q) => /from products where id = /.test(q))).toHaveLength(1);
   const [row] = await ownerSql(t.dbUrl, `select total_minor from orders where id = $1`, [orderId]);
   expect(row.total_minor).toBe(300);
 });

@@ -63,21 +63,26 @@ export function boundedTotal(totalMinor: number) {
   return { ok: true as const, value: totalMinor };
 }
 
-/** A cart edit: the table's DRAFT self-loop (editCart) on the shopper's own cart, row-locked; `change` is the edit. */
-export async function editCart(
+/**
+ * A cart edit: the table's DRAFT self-loop (editCart) on the shopper's own cart, row-locked; `change` is the edit.
+ * `beside`: what the edit reads that does not depend on the cart (addToCart's product), sent with the cart's lookup.
+ */
+export async function editCart<B extends object = never>(
   em: EntityManager,
   deps: DomainDeps,
   shopper: Shopper,
   siteId: string,
-  change: (tx: EntityManager, cart: Order, facts: OrderFacts) => Promise<Result<Order>>,
+  change: (tx: EntityManager, cart: Order, facts: OrderFacts, beside: B | null) => Promise<Result<Order>>,
+  beside?: Lookup<B> | null,
 ): Promise<Result<Order>> {
-  const run = await runOrderEvent(em, deps, {
+  const run = await runOrderEvent<B>(em, deps, {
     siteId,
     event: 'editCart',
     actor: shopper,
     find: () => lockedShopperOrder(siteId, shopper),
+    beside,
     notFound: { what: 'Cart' },
-    change: (tx, order, facts) => change(tx, order!, facts),
+    change: (tx, order, facts, _decision, found) => change(tx, order!, facts, found),
   });
   return run.ok ? { ok: true, value: run.value.order } : run;
 }

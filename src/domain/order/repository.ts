@@ -113,10 +113,14 @@ export const capturedAttempts = (tx: EntityManager, order: Order): Promise<Payme
     [order.id, order.siteId, PaymentAttemptStatus.SUCCEEDED],
   );
 
-export const productOfSite = (tx: EntityManager, siteId: string, productId: string): Promise<Product | null> =>
-  isUuid(productId)
-    ? selectEntity(tx, Product, `select * from products where id = ? and site_id = ?`, [productId, siteId])
-    : Promise.resolve(null);
+/** A product of the site by id; null for an id that is no uuid (it matches nothing). */
+export const productLookup = (siteId: string, productId: string): Lookup<Product> | null =>
+  isUuid(productId) ? lookup(Product, `select * from products where id = ? and site_id = ?`, [productId, siteId]) : null;
+
+export const productOfSite = (tx: EntityManager, siteId: string, productId: string): Promise<Product | null> => {
+  const l = productLookup(siteId, productId);
+  return l ? selectLookup(tx, l) : Promise.resolve(null);
+};
 
 /** The attempt an intent belongs to: by recorded intent id, else (intent never recorded) by the ids the event names. */
 export async function attemptOfIntent(

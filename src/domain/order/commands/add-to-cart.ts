@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { Order } from '../../../entities';
+import type { Order, Product } from '../../../entities';
 import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import { LIMITS, Validator } from '../../validation';
 import { beyondAvailable, boundedTotal, editCart, MAX_CART_LINES, type Shopper } from '../cart';
 import { linesOfOrders, type OrderLineWithProduct } from '../queries';
-import { productOfSite } from '../repository';
+import { productLookup } from '../repository';
 
 export interface AddedToCart {
   order: Order;
@@ -30,51 +30,58 @@ export async function addToCart(
   v.int(['quantity'], input.quantity, LIMITS.addQuantity.min, LIMITS.addQuantity.max);
   if (!v.ok) return { ok: false, errors: v.errors };
   let lines: OrderLineWithProduct[] | null = null;
-  const edited = await editCart(em, deps, shopper, input.siteId, async (tx, order, facts) => {
-    const product = await productOfSite(tx, order.siteId, input.productId);
-    if (!product) return notFound('Product', ['productId']);
-    // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
-    if (order.lineCount >= MAX_CART_LINES) {
-      const [held] = await tx.execute(`select 1 from order_lines where site_id = ? and order_id = ? and product_id = ?`, [
-        order.siteId,
-        order.id,
-        product.id,
-      ]);
-      if (!held)
-        return refuse(
-          ErrorCode.VALIDATION,
-          `A cart holds at most ${MAX_CART_LINES} lines: this product would be line ${order.lineCount + 1}`,
-          ['productId'],
-        );
-    }
+  // The product is looked up with the cart, in BEGIN's message: it does not depend on the cart.
+  const edited = await editCart(
+    em,
+    deps,
+    shopper,
+    input.siteId,
+    async (tx, order, facts, product: Product | null) => {
+      if (!product) return notFound('Product', ['productId']);
+      // A full cart still takes more of a product it holds; only a new line is refused (the order row is locked).
+      if (order.lineCount >= MAX_CART_LINES) {
+        const [held] = await tx.execute(`select 1 from order_lines where site_id = ? and order_id = ? and product_id = ?`, [
+          order.siteId,
+          order.id,
+          product.id,
+        ]);
+        if (!held)
+          return refuse(
+            ErrorCode.VALIDATION,
+            `A cart holds at most ${MAX_CART_LINES} lines: this product would be line ${order.lineCount + 1}`,
+            ['productId'],
+          );
+      }
 
-    // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.
-    const [line] = await tx.execute<{ unit_price_minor: number; quantity: number; inserted: boolean }[]>(
-      `insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (?, ?, ?, ?, ?, ?)
+      // One statement adds the line or grows it, bounded per line; the unit price stays the one first snapshotted.
+      const [line] = await tx.execute<{ unit_price_minor: number; quantity: number; inserted: boolean }[]>(
+        `insert into order_lines (id, site_id, order_id, product_id, quantity, unit_price_minor) values (?, ?, ?, ?, ?, ?)
        on conflict (site_id, order_id, product_id) do update set quantity = order_lines.quantity + excluded.quantity
          where order_lines.quantity + excluded.quantity <= ?
        returning unit_price_minor, quantity, (xmax = 0) as inserted`,
-      [randomUUID(), order.siteId, order.id, product.id, input.quantity, product.priceMinor, LIMITS.addQuantity.max],
-    );
-    if (!line) return refuse(ErrorCode.VALIDATION, `A line holds at most ${LIMITS.addQuantity.max} items`, ['quantity']);
-    // Advisory (nothing is held before checkout, which reserves under lock): the refusal rolls the line back.
-    const short = beyondAvailable(product, line.quantity);
-    if (short) return short;
-    const total = boundedTotal(order.totalMinor + input.quantity * line.unit_price_minor);
-    if (!total.ok) return total;
+        [randomUUID(), order.siteId, order.id, product.id, input.quantity, product.priceMinor, LIMITS.addQuantity.max],
+      );
+      if (!line) return refuse(ErrorCode.VALIDATION, `A line holds at most ${LIMITS.addQuantity.max} items`, ['quantity']);
+      // Advisory (nothing is held before checkout, which reserves under lock): the refusal rolls the line back.
+      const short = beyondAvailable(product, line.quantity);
+      if (short) return short;
+      const total = boundedTotal(order.totalMinor + input.quantity * line.unit_price_minor);
+      if (!total.ok) return total;
 
-    if (line.inserted) order.lineCount += 1;
-    order.totalMinor = total.value;
-    order.updatedAt = facts.now;
-    audit(tx, shopper, order.updatedAt, {
-      siteId: order.siteId,
-      action: 'order.addToCart',
-      entity: 'Order',
-      entityId: order.id,
-      detail: { productId: product.id, quantity: input.quantity },
-    });
-    if (input.withLines) lines = await linesOfOrders(tx, order.siteId, [order.id]);
-    return ok(order);
-  });
+      if (line.inserted) order.lineCount += 1;
+      order.totalMinor = total.value;
+      order.updatedAt = facts.now;
+      audit(tx, shopper, order.updatedAt, {
+        siteId: order.siteId,
+        action: 'order.addToCart',
+        entity: 'Order',
+        entityId: order.id,
+        detail: { productId: product.id, quantity: input.quantity },
+      });
+      if (input.withLines) lines = await linesOfOrders(tx, order.siteId, [order.id]);
+      return ok(order);
+    },
+    productLookup(input.siteId, input.productId),
+  );
   return edited.ok ? ok({ order: edited.value, lines }) : edited;
 }

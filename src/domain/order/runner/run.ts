@@ -14,7 +14,7 @@ import { applyOrderMove, decideOrder, type AuditExtra, type Move, type OrderDeci
 import { RECORDS, type RecordContext } from './records';
 
 /** One command of the order process, as the runner takes it: which order, which event, who, and what else to read. */
-export interface OrderEventRequest {
+export interface OrderEventRequest<B extends object = never> {
   siteId: string;
   event: OrderEvent;
   actor: Actor;
@@ -23,6 +23,8 @@ export interface OrderEventRequest {
    * when it cannot match (a malformed id). Absent for the event that creates it.
    */
   find?: (lock: boolean) => Lookup<Order> | null;
+  /** One more lookup the move's transaction needs, independent of the order (addToCart's product): sent with the same BEGIN. */
+  beside?: Lookup<B> | null;
   /** What NOT_FOUND names when `find` finds nothing. */
   notFound?: { what: string; field?: string[] };
   /** Facts beyond the order and its current attempt; `early` is the unlocked decision's facts and the outcomes of its before-effects, once they ran. */
@@ -33,11 +35,15 @@ export interface OrderEventRequest {
     order: Order | null,
     facts: OrderFacts,
     decision: Extract<OrderDecision, { ok: true }>,
+    beside: B | null,
   ) => Promise<Result<Order>>;
   audit?: AuditExtra | ((facts: OrderFacts, order: Order) => AuditExtra);
   /** refund: the admin's reason, carried to the effects' audit entries. */
   reason?: string | null;
 }
+
+/** A request as the phases before and around its change read it: whatever its lookup beside the order. */
+type RequestFacts = Omit<OrderEventRequest, 'change' | 'beside'>;
 
 /** What the unlocked first decision saw, and what its before-effects did. */
 export interface Preflight {
@@ -64,7 +70,11 @@ export function reportMoves(deps: DomainDeps, moves: readonly Move[]): void {
  * A row with effects that must run before the move (expiry cancels the intent first, refund pays back first) is
  * decided once without the lock, its effects run and are recorded, then phases 1-4 run with their outcomes as facts.
  */
-export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<OrderEventResult>> {
+export async function runOrderEvent<B extends object = never>(
+  em: EntityManager,
+  deps: DomainDeps,
+  req: OrderEventRequest<B>,
+): Promise<Result<OrderEventResult>> {
   let early: Preflight | null = null;
   if (DECIDED_TWICE.has(req.event)) {
     const first = await preflight(em, deps, req);
@@ -80,13 +90,13 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
   const moved = await inSite(
     em,
     req.siteId,
-    async (tx, order: Order | null) => {
+    async (tx, order: Order | null, beside: B | null) => {
       if (req.find && !order) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
       const facts = await loadFacts(tx, deps, req, order, early);
       const decided = decideOrder(order, facts, req.event, req.actor);
       if (!decided.ok) return decided;
       decision = decided;
-      const changed = req.change ? await req.change(tx, order, facts, decided) : ok(order!);
+      const changed = req.change ? await req.change(tx, order, facts, decided, beside) : ok(order!);
       if (!changed.ok) return changed;
       const target = changed.value;
       const extra = typeof req.audit === 'function' ? req.audit(facts, target) : req.audit;
@@ -97,6 +107,7 @@ export async function runOrderEvent(em: EntityManager, deps: DomainDeps, req: Or
       return ok(target);
     },
     locking,
+    locking ? (req.beside ?? undefined) : undefined,
   );
   if (!moved.ok) return moved;
   reportMoves(deps, moves);
@@ -153,7 +164,7 @@ async function writeRecords(ctx: RecordContext, step: Extract<OrderDecision, { o
 async function loadFacts(
   tx: EntityManager,
   deps: DomainDeps,
-  req: OrderEventRequest,
+  req: RequestFacts,
   order: Order | null,
   early: Preflight | null,
 ): Promise<OrderFacts> {
@@ -163,7 +174,7 @@ async function loadFacts(
 }
 
 /** Decides without the lock and runs the before-effects of the row it would take; their outcomes are facts of the move. */
-async function preflight(em: EntityManager, deps: DomainDeps, req: OrderEventRequest): Promise<Result<Preflight>> {
+async function preflight(em: EntityManager, deps: DomainDeps, req: RequestFacts): Promise<Result<Preflight>> {
   const seen = await readInSite(em, req.siteId, async (tx) => {
     const reading = req.find?.(false);
     const order = reading ? await selectLookup(tx, reading) : null;
@@ -184,7 +195,7 @@ async function preflight(em: EntityManager, deps: DomainDeps, req: OrderEventReq
 /** The one place entities are copied out of a transaction for the effects that run after it. */
 function effectPlan(
   order: Order,
-  req: OrderEventRequest,
+  req: RequestFacts,
   current: PaymentAttempt | null,
   superseded: PaymentAttempt | null,
   facts: OrderFacts,
