@@ -27,6 +27,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const em = () => t.aegis.db.orm.em.fork();
+/** A command of this site that writes only its audit entry. */
+const auditedProbe = (action: string, entityId: string) =>
+  inSite(em(), siteId, async (tx) => {
+    audit(tx, SYSTEM, new Date(), { siteId, action, entity: 'Probe', entityId });
+    return ok(true);
+  });
 /** Pooled connections left in a failed transaction: a next command on one of them would fail. */
 const abortedConnections = async () =>
   (
@@ -118,11 +124,7 @@ it('rolls back a BEGIN whose first statement fails, and the connection goes back
     await expect(inSite(em(), siteId, async () => ok(true), bad)).rejects.toThrow(/invalid input syntax for type uuid/);
   }
   const entityId = randomUUID();
-  const next = await inSite(em(), siteId, async (tx) => {
-    audit(tx, SYSTEM, new Date(), { siteId, action: 'probe.afterBadBegin', entity: 'Probe', entityId });
-    return ok(true);
-  });
-  expect(next.ok).toBe(true);
+  expect((await auditedProbe('probe.afterBadBegin', entityId)).ok).toBe(true);
   expect(await ownerSql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1`, [entityId])).toEqual([{ n: 1 }]);
   expect(await abortedConnections()).toBe(0);
 });
@@ -230,13 +232,7 @@ it('rolls the whole command back when its rider fails, and the connection goes b
   expect(await nameOf()).toBe(name);
   expect(await ownerSql(t.dbUrl, `select 1 from audit_log where entity_id = $1`, [entityId])).toEqual([]);
   // More commands than the pool has connections: each must find its connection out of any transaction.
-  for (let i = 0; i < 25; i++) {
-    const next = await inSite(em(), siteId, async (tx) => {
-      audit(tx, SYSTEM, new Date(), { siteId, action: 'probe.after', entity: 'Probe', entityId });
-      return ok(true);
-    });
-    expect(next.ok).toBe(true);
-  }
+  for (let i = 0; i < 25; i++) expect((await auditedProbe('probe.after', entityId)).ok).toBe(true);
   expect(await ownerSql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1`, [entityId])).toEqual([{ n: 25 }]);
   expect(await abortedConnections()).toBe(0);
 });
