@@ -92,8 +92,8 @@ const ridesAlong = (query: string) => /\bas (bound_with_begin|bound_with_write|s
 
 export interface StatementCount {
   /**
-   * Every round trip to PostgreSQL: each statement, since the driver sends one per round trip, except the tenant
-   * setting that travels with its BEGIN and the inserts that travel with their COMMIT.
+   * Every round trip to PostgreSQL: each statement, since the driver sends one per round trip, except those sent in
+   * another's message (ridesAlong).
    */
   total: number;
   /** Without BEGIN, COMMIT and the per-transaction tenant setting: what the targets count. */

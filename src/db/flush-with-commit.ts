@@ -1,5 +1,5 @@
 import { ChangeSetType, Utils, type ChangeSet, type EntityManager } from '@mikro-orm/core';
-import { literalOf, ridersOf, statementWithCommit } from './one-message';
+import { literal, ridersOf, statementWithCommit } from './one-message';
 
 /**
  * A command's last flush, sent in its COMMIT's message instead of a round trip per statement. Nothing in the
@@ -41,16 +41,16 @@ const columnOf = (cs: ChangeSet<object>, property: string): string => {
 function insertOf(cs: ChangeSet<object>): string {
   const properties = Object.keys(cs.payload);
   const columns = properties.map((p) => columnOf(cs, p)).join(', ');
-  const values = properties.map((p) => literalOf((cs.payload as Record<string, unknown>)[p])).join(', ');
+  const values = properties.map((p) => literal((cs.payload as Record<string, unknown>)[p])).join(', ');
   return `INSERT INTO ${cs.meta.tableName} AS sent_with_commit (${columns}) VALUES (${values})`;
 }
 
 /** By its key, and by its site where it has one: the tables are keyed (site_id, id) for sharding. */
 function updateOf(cs: ChangeSet<object>): string {
   const payload = cs.payload as Record<string, unknown>;
-  const set = Object.keys(payload).map((p) => `${columnOf(cs, p)} = ${literalOf(payload[p])}`);
+  const set = Object.keys(payload).map((p) => `${columnOf(cs, p)} = ${literal(payload[p])}`);
   const entity = cs.entity as Record<string, unknown>;
   const keys = [...('siteId' in cs.meta.properties ? ['siteId'] : []), ...cs.meta.primaryKeys];
-  const where = keys.map((k) => `${columnOf(cs, k)} = ${literalOf(entity[k])}`).join(' AND ');
+  const where = keys.map((k) => `${columnOf(cs, k)} = ${literal(entity[k])}`).join(' AND ');
   return `UPDATE ${cs.meta.tableName} AS sent_with_commit SET ${set.join(', ')} WHERE ${where}`;
 }

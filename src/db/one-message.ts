@@ -15,7 +15,8 @@ import { escapeLiteral } from 'pg';
 /** A value inlined into a statement's text. */
 export type SqlValue = string | number | boolean | Date | null;
 
-function literal(value: SqlValue): string {
+/** A value as its literal; objects (JSON properties) as their JSON text. Throws on anything else. */
+export function literal(value: unknown): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') {
@@ -23,7 +24,10 @@ function literal(value: SqlValue): string {
     return String(value);
   }
   // escapeLiteral doubles quotes and, with any backslash, writes an E'' string: safe for any text.
-  return escapeLiteral(value instanceof Date ? value.toISOString() : value);
+  if (typeof value === 'string') return escapeLiteral(value);
+  if (value instanceof Date) return escapeLiteral(value.toISOString());
+  if (typeof value === 'object' && !Array.isArray(value)) return escapeLiteral(JSON.stringify(value));
+  throw new Error(`no literal for a ${Array.isArray(value) ? 'array' : typeof value}`);
 }
 
 /** A transaction's first statement, sent with its BEGIN: `?` placeholders, one string value each (ids, hashes). */
@@ -64,13 +68,6 @@ export function statementWithCommit(trx: unknown, statement: string): boolean {
   return true;
 }
 
-/** A value as its literal; objects (JSON properties) as their JSON text. Throws on anything else. */
-export function literalOf(value: unknown): string {
-  if (value === null || value instanceof Date || ['string', 'number', 'boolean'].includes(typeof value)) return literal(value as SqlValue);
-  if (typeof value === 'object' && !Array.isArray(value)) return literal(JSON.stringify(value));
-  throw new Error(`no literal for a ${typeof value}`);
-}
-
 /**
  * Inserts a row in COMMIT's own message, not a round trip of its own. Rows of one table and columns go as one
  * multi-row INSERT, as the ORM's flush batches them. False when `trx` is not a writing transaction of beginInSite:
@@ -88,12 +85,20 @@ export function insertWithCommit(trx: unknown, table: string, row: Record<string
   return true;
 }
 
-/** The inserts COMMIT's message carries; the alias names them in pg_stat_statements, as sentWithBegin's does. */
+/**
+ * The statements COMMIT's message carries; the alias names them in pg_stat_statements, as sentWithBegin's does.
+ * Built once: the rows become their INSERTs, kept as the transaction's statements, so the commit's logging and its
+ * sending read the same list.
+ */
 export function statementsWithCommit(trx: Knex.Transaction): string[] {
   const riders = ridersOf.get(trx);
   if (!riders) return [];
-  const inserts = [...riders.rows.values()].map(
-    (g) => `INSERT INTO ${g.table} AS sent_with_commit (${g.columns}) VALUES ${g.rows.join(', ')}`,
-  );
-  return [...inserts, ...riders.statements];
+  if (riders.rows.size > 0) {
+    const inserts = [...riders.rows.values()].map(
+      (g) => `INSERT INTO ${g.table} AS sent_with_commit (${g.columns}) VALUES ${g.rows.join(', ')}`,
+    );
+    riders.statements.unshift(...inserts);
+    riders.rows.clear();
+  }
+  return riders.statements;
 }

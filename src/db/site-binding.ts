@@ -14,11 +14,17 @@ import { inlined, ridersOf, sentWithBegin, statementsWithCommit, type FirstState
  * only a checked uuid, or '' for platform work, ever gets into the text.
  */
 export function bindingBegin(siteId: string, readOnly: boolean, first: readonly FirstStatement[] = []): string {
-  if (siteId !== '' && !isUuid(siteId)) throw new Error(`not a site id: ${JSON.stringify(siteId)}`);
   const begin = readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN';
-  // The alias names it in pg_stat_statements: the bench counts it as riding on BEGIN's round trip (bench/statements.ts).
-  const bound = `${begin}; SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_begin`;
-  return [bound, ...first.map(sentWithBegin)].join(';\n');
+  return [`${begin}; ${tenantSetting(siteId, 'bound_with_begin')}`, ...first.map(sentWithBegin)].join(';\n');
+}
+
+/**
+ * The per-transaction tenant setting, for a checked uuid or '' (platform work). The alias names it in
+ * pg_stat_statements: the bench counts it as riding on its message's round trip (bench/statements.ts).
+ */
+function tenantSetting(siteId: string, alias: 'bound_with_begin' | 'bound_with_write'): string {
+  if (siteId !== '' && !isUuid(siteId)) throw new Error(`not a site id: ${JSON.stringify(siteId)}`);
+  return `SELECT set_config('app.site_id', '${siteId}', true) AS ${alias}`;
 }
 
 interface KnexTransactionInternals {
@@ -153,8 +159,8 @@ export class SiteBindingConnection extends PostgreSqlConnection {
    * failure of either rolls both back. One round trip where BEGIN, the write and COMMIT take three.
    */
   async writeInOneMessage(siteId: string, write: FirstStatement): Promise<void> {
-    if (!isUuid(siteId)) throw new Error(`not a site id: ${JSON.stringify(siteId)}`);
-    const bound = `SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_write`;
+    if (siteId === '') throw new Error('a write sent alone belongs to a site');
+    const bound = tenantSetting(siteId, 'bound_with_write');
     const statement = inlined(write);
     const client = this.getKnex().client;
     const conn = (await client.acquireConnection()) as { query(sql: string): Promise<unknown> };

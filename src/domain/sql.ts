@@ -44,5 +44,6 @@ export const lookup = <T extends object>(entity: EntityClass<T>, sql: string, pa
   params,
 });
 
-export const selectLookup = <T extends object>(tx: EntityManager, l: Lookup<T>): Promise<T | null> =>
-  selectEntity(tx, l.entity, l.sql, [...l.params]);
+/** A lookup run on its own; no lookup (an id that can match nothing) finds nothing. */
+export const selectLookup = <T extends object>(tx: EntityManager, l: Lookup<T> | null): Promise<T | null> =>
+  l ? selectEntity(tx, l.entity, l.sql, [...l.params]) : Promise.resolve(null);

@@ -67,9 +67,7 @@ async function runTx<T, F extends object, B extends object>(
  * implicit transaction (src/db/site-binding.ts). For an effect's outcome, recorded after the effect ran.
  */
 export async function writeInSite(em: EntityManager, siteId: string, write: { sql: string; params: readonly string[] }): Promise<void> {
-  const connection = em.getConnection();
-  if (!(connection instanceof SiteBindingConnection)) throw new Error('the ORM must run on SiteBindingDriver (src/db/orm.ts)');
-  await connection.writeInOneMessage(siteId, write);
+  await bindingConnection(em).writeInOneMessage(siteId, write);
 }
 
 /** Read-only work bound to one site; null result for a malformed id. */
@@ -102,8 +100,7 @@ async function siteTx<T, F extends object, B extends object>(
   if (beside && !first) throw new Error('a lookup beside the first needs a first');
   const fork = em.fork();
   fork.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
-  const connection = fork.getConnection();
-  if (!(connection instanceof SiteBindingConnection)) throw new Error('the ORM must run on SiteBindingDriver (src/db/orm.ts)');
+  const connection = bindingConnection(fork);
   const { trx, found } = await connection.beginInSite(siteId ?? '', readOnly, first ? [first, ...(beside ? [beside] : [])] : []);
   const entityOf = <E extends object>(lookup: Lookup<E> | undefined, rows: Record<string, unknown>[] | undefined): E | null =>
     lookup && rows?.[0] ? fork.map(lookup.entity, rows[0]) : null;
@@ -122,6 +119,12 @@ async function siteTx<T, F extends object, B extends object>(
   } finally {
     fork.resetTransactionContext();
   }
+}
+
+function bindingConnection(em: EntityManager): SiteBindingConnection {
+  const connection = em.getConnection();
+  if (!(connection instanceof SiteBindingConnection)) throw new Error('the ORM must run on SiteBindingDriver (src/db/orm.ts)');
+  return connection;
 }
 
 export { ErrorCode };

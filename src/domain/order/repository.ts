@@ -49,9 +49,6 @@ export function orderOfId(siteId: string, orderId: string, lock: boolean): Looku
   return lookup(Order, `select * from orders where site_id = ? and id = ?${forUpdate(lock)}`, [siteId, orderId]);
 }
 
-/** A lookup run on its own; null (no lookup) finds nothing. */
-const found = (tx: EntityManager, l: Lookup<Order> | null): Promise<Order | null> => (l ? selectLookup(tx, l) : Promise.resolve(null));
-
 /** Reads (no lock): a customer's cart, and one of their orders by id. */
 export const cartOfCustomer = (tx: EntityManager, siteId: string, customerId: string): Promise<Order | null> =>
   selectEntity(tx, Order, CUSTOMER_CART, [siteId, customerId]);
@@ -75,7 +72,7 @@ export const linesOf = (tx: EntityManager, order: Order): Promise<OrderLine[]> =
   selectEntities(tx, OrderLine, `select * from order_lines where site_id = ? and order_id = ? order by id`, [order.siteId, order.id]);
 
 export const lockOrder = (tx: EntityManager, siteId: string, orderId: string): Promise<Order | null> =>
-  found(tx, orderOfId(siteId, orderId, true));
+  selectLookup(tx, orderOfId(siteId, orderId, true));
 
 /** The runner's finder for an order by id: row-locked in the move's transaction, read plainly before it (preflight). */
 export const orderById =
@@ -117,10 +114,8 @@ export const capturedAttempts = (tx: EntityManager, order: Order): Promise<Payme
 export const productLookup = (siteId: string, productId: string): Lookup<Product> | null =>
   isUuid(productId) ? lookup(Product, `select * from products where id = ? and site_id = ?`, [productId, siteId]) : null;
 
-export const productOfSite = (tx: EntityManager, siteId: string, productId: string): Promise<Product | null> => {
-  const l = productLookup(siteId, productId);
-  return l ? selectLookup(tx, l) : Promise.resolve(null);
-};
+export const productOfSite = (tx: EntityManager, siteId: string, productId: string): Promise<Product | null> =>
+  selectLookup(tx, productLookup(siteId, productId));
 
 /** The attempt an intent belongs to: by recorded intent id, else (intent never recorded) by the ids the event names. */
 export async function attemptOfIntent(

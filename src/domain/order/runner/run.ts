@@ -176,8 +176,7 @@ async function loadFacts(
 /** Decides without the lock and runs the before-effects of the row it would take; their outcomes are facts of the move. */
 async function preflight(em: EntityManager, deps: DomainDeps, req: RequestFacts): Promise<Result<Preflight>> {
   const seen = await readInSite(em, req.siteId, async (tx) => {
-    const reading = req.find?.(false);
-    const order = reading ? await selectLookup(tx, reading) : null;
+    const order = req.find ? await selectLookup(tx, req.find(false)) : null;
     if (!order) return null;
     const facts = await loadFacts(tx, deps, req, order, null);
     return { order, facts, decision: decideOrder(order, facts, req.event, req.actor) };
