@@ -2,6 +2,7 @@ import type { Configuration, LogContext, TransactionEventBroadcaster } from '@mi
 import { PostgreSqlKnexDialect } from '@mikro-orm/knex';
 import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Knex } from 'knex';
+import { DatabaseError } from 'pg';
 import { isUuid } from '../domain/ids';
 import { inlined, ridersOf, sentWithBegin, statementsWithCommit, type FirstStatement } from './one-message';
 
@@ -73,7 +74,7 @@ class SiteBindingTransaction extends KnexPgTransaction {
       },
       async (err: unknown) => {
         // A first statement failed after BEGIN had opened the transaction: close it before the pool takes the connection back.
-        await rawRollback(conn);
+        await rawRollback(conn, err);
         throw err;
       },
     );
@@ -94,7 +95,7 @@ class SiteBindingTransaction extends KnexPgTransaction {
     const sent = this.trxClient.query(conn, `${riders.join(';\n')};\nCOMMIT`).then(
       () => this._resolver(value),
       async (err: unknown) => {
-        await rawRollback(conn);
+        await rawRollback(conn, err);
         this._rejecter(err);
       },
     );
@@ -110,8 +111,13 @@ interface PgResult {
   rows: Record<string, unknown>[];
 }
 
-/** ROLLBACK on the raw connection, past knex's bookkeeping (which may already count the transaction as done). */
-const rawRollback = (conn: unknown) => (conn as { query(sql: string): Promise<unknown> }).query('ROLLBACK').catch(() => undefined);
+/**
+ * ROLLBACK on the raw connection, past knex's bookkeeping (which may already count the transaction as done), when
+ * PostgreSQL refused a statement and the connection is still there; a lost connection has no transaction left.
+ */
+const rawRollback = async (conn: unknown, err: unknown) => {
+  if (err instanceof DatabaseError) await (conn as { query(sql: string): Promise<unknown> }).query('ROLLBACK').catch(() => undefined);
+};
 
 /** What beginInSite hands knex: the site, and the first statements to send with BEGIN and where their rows go. */
 interface SiteBindingConfig {
