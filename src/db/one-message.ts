@@ -30,17 +30,21 @@ export function literal(value: unknown): string {
   throw new Error(`no literal for a ${Array.isArray(value) ? 'array' : typeof value}`);
 }
 
-/** A transaction's first statement, sent with its BEGIN: `?` placeholders, one string value each (ids, hashes). */
+/** A statement sent in another's message: `?` placeholders, one value each, inlined (ids and hashes, mostly). */
 export interface FirstStatement {
   sql: string;
-  params: readonly string[];
+  params: readonly SqlValue[];
 }
 
 /**
  * The first statement as BEGIN's message carries it. The alias names it in pg_stat_statements: the bench counts
- * it as riding on BEGIN's round trip (bench/statements.ts). Its rows are the statement's own.
+ * it as riding on BEGIN's round trip (bench/statements.ts). Its rows are the statement's own; a write's are its
+ * RETURNING (a write cannot be a subquery, but it can be a WITH).
  */
-export const sentWithBegin = (first: FirstStatement): string => `SELECT * FROM (${inlined(first)}) AS sent_with_begin`;
+export const sentWithBegin = (first: FirstStatement): string =>
+  /^\s*(insert|update|delete)\b/i.test(first.sql)
+    ? `WITH written AS (${inlined(first)}) SELECT * FROM written AS sent_with_begin`
+    : `SELECT * FROM (${inlined(first)}) AS sent_with_begin`;
 
 /** The statement with its values inlined in place of its `?` placeholders. */
 export function inlined(statement: FirstStatement): string {

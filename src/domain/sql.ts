@@ -33,10 +33,14 @@ export async function selectEntity<T extends object>(
  * inlined into BEGIN's message (src/db/one-message.ts).
  */
 export interface Lookup<T extends object> {
-  entity: EntityClass<T>;
+  /** What its first row becomes, managed by the transaction's fork; null: the row as it came. */
+  entity: EntityClass<T> | null;
   sql: string;
   params: readonly string[];
 }
+
+/** A row as it came from the database: a write's RETURNING (the webhook's inbox row). */
+export type Row = Record<string, unknown>;
 
 export const lookup = <T extends object>(entity: EntityClass<T>, sql: string, params: readonly string[]): Lookup<T> => ({
   entity,
@@ -44,6 +48,13 @@ export const lookup = <T extends object>(entity: EntityClass<T>, sql: string, pa
   params,
 });
 
+/** A statement whose first row is wanted as it is (an insert's RETURNING), sent like a lookup. */
+export const rowLookup = (sql: string, params: readonly string[]): Lookup<Row> => ({ entity: null, sql, params });
+
+/** The lookup's first row as its entity (or as it came); null when there is none. */
+export const foundOf = <T extends object>(tx: EntityManager, l: Lookup<T>, rows: readonly Row[] | undefined): T | null =>
+  !rows?.[0] ? null : l.entity ? tx.map(l.entity, rows[0]) : (rows[0] as T);
+
 /** A lookup run on its own; no lookup (an id that can match nothing) finds nothing. */
-export const selectLookup = <T extends object>(tx: EntityManager, l: Lookup<T> | null): Promise<T | null> =>
-  l ? selectEntity(tx, l.entity, l.sql, [...l.params]) : Promise.resolve(null);
+export const selectLookup = async <T extends object>(tx: EntityManager, l: Lookup<T> | null): Promise<T | null> =>
+  l ? foundOf(tx, l, await tx.execute<Row[]>(l.sql, [...l.params])) : null;

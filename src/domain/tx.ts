@@ -4,7 +4,7 @@ import { flushWithCommit } from '../db/flush-with-commit';
 import { SiteBindingConnection } from '../db/site-binding';
 import { SITE_FILTER, type SiteFilterArgs } from '../entities';
 import { isUuid } from './ids';
-import type { Lookup } from './sql';
+import { foundOf, type Lookup } from './sql';
 import { ErrorCode, notFound, refuse, type Result, type UserError } from './errors';
 
 export { isUuid };
@@ -16,21 +16,27 @@ class Refusal extends Error {
   }
 }
 
+/** The lookups a command starts with, by name; an absent one (undefined, or null for an id that matches nothing) is not sent. */
+export type Lookups = Record<string, Lookup<object> | null | undefined>;
+
+/** What each lookup found: its entity (or row), or null. */
+export type Found<L extends Lookups> = { [K in keyof L]: L[K] extends Lookup<infer E> | null | undefined ? E | null : never };
+
 /**
  * Runs one command in one transaction bound to one site (row-level security keys on it). A refusal rolls
  * everything back, including the audit entry, and comes back as data. Unknown or malformed site ids answer
- * NOT_FOUND, like another site's ids. `first`: the lookup `work` starts with, sent with BEGIN (its entity or null);
- * `beside`, one more lookup it needs that does not depend on the first, sent in the same message.
+ * NOT_FOUND, like another site's ids. `lookups`: the statements `work` starts with, none depending on another's
+ * answer, sent with BEGIN in its message, in their order (the order runner's locked order, addToCart's product, the
+ * webhook's inbox row, attempt and order); `work` gets what each found.
  */
-export async function inSite<T, F extends object = never, B extends object = never>(
+export async function inSite<T, L extends Lookups = Record<never, never>>(
   em: EntityManager,
   siteId: string,
-  work: (tx: EntityManager, found: F | null, foundBeside: B | null) => Promise<Result<T>>,
-  first?: Lookup<F>,
-  beside?: Lookup<B>,
+  work: (tx: EntityManager, found: Found<L>) => Promise<Result<T>>,
+  lookups?: L,
 ): Promise<Result<T>> {
   if (!isUuid(siteId)) return notFound('Site', ['siteId']);
-  return runTx(em, siteId, work, first, beside);
+  return runTx(em, siteId, work, lookups);
 }
 
 /** A platform command (no site bound): sites, admins and their audit entries. */
@@ -38,16 +44,15 @@ export function onPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Pr
   return runTx(em, null, work);
 }
 
-async function runTx<T, F extends object, B extends object>(
+async function runTx<T, L extends Lookups>(
   em: EntityManager,
   siteId: string | null,
-  work: (tx: EntityManager, found: F | null, foundBeside: B | null) => Promise<Result<T>>,
-  first?: Lookup<F>,
-  beside?: Lookup<B>,
+  work: (tx: EntityManager, found: Found<L>) => Promise<Result<T>>,
+  lookups?: L,
 ) {
   try {
-    return await siteTx(em, siteId, false, { first, beside }, async (tx, found, foundBeside) => {
-      const result = await work(tx, found, foundBeside);
+    return await siteTx(em, siteId, false, lookups, async (tx, found) => {
+      const result = await work(tx, found);
       if (!result.ok) throw new Refusal(result.errors);
       // The last flush goes in COMMIT's message where its order cannot matter (src/db/flush-with-commit.ts).
       if (!flushWithCommit(tx)) await tx.flush();
@@ -73,11 +78,11 @@ export async function writeInSite(em: EntityManager, siteId: string, write: { sq
 /** Read-only work bound to one site; null result for a malformed id. */
 export async function readInSite<T>(em: EntityManager, siteId: string, work: (tx: EntityManager) => Promise<T>): Promise<T | null> {
   if (!isUuid(siteId)) return null;
-  return siteTx(em, siteId, true, {}, work);
+  return siteTx(em, siteId, true, undefined, work);
 }
 
 export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return siteTx(em, null, true, {}, work);
+  return siteTx(em, null, true, undefined, work);
 }
 
 /**
@@ -86,29 +91,32 @@ export function readOnPlatform<T>(em: EntityManager, work: (tx: EntityManager) =
  * (src/db/site-binding.ts) and forgotten at COMMIT or ROLLBACK by the pooled connection. It runs on the
  * connection's own transaction: em.transactional adds a context fork and a merge back that cost about 0.3 ms of CPU
  * per call here (bench/README.md), and a read has nothing to flush at all; a command flushes its unit of work
- * itself before the commit. `first`, the command's first lookup (the order runner's locked order), and `beside`
- * (addToCart's product) travel in BEGIN's message too, and `work` gets their entities, managed by the fork
- * (src/db/one-message.ts).
+ * itself before the commit. The command's lookups travel in BEGIN's message too, and `work` gets what they found,
+ * entities managed by the fork (src/db/one-message.ts).
  */
-async function siteTx<T, F extends object, B extends object>(
+async function siteTx<T, L extends Lookups>(
   em: EntityManager,
   siteId: string | null,
   readOnly: boolean,
-  { first, beside }: { first?: Lookup<F>; beside?: Lookup<B> },
-  work: (tx: EntityManager, found: F | null, foundBeside: B | null) => Promise<T>,
+  lookups: L | undefined,
+  work: (tx: EntityManager, found: Found<L>) => Promise<T>,
 ): Promise<T> {
-  if (beside && !first) throw new Error('a lookup beside the first needs a first');
   const fork = em.fork();
   fork.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
   const connection = bindingConnection(fork);
-  const { trx, found } = await connection.beginInSite(siteId ?? '', readOnly, first ? [first, ...(beside ? [beside] : [])] : []);
-  const entityOf = <E extends object>(lookup: Lookup<E> | undefined, rows: Record<string, unknown>[] | undefined): E | null =>
-    lookup && rows?.[0] ? fork.map(lookup.entity, rows[0]) : null;
+  const sent = Object.entries(lookups ?? {}).filter((e): e is [string, Lookup<object>] => !!e[1]);
+  const { trx, found: rows } = await connection.beginInSite(
+    siteId ?? '',
+    readOnly,
+    sent.map(([, l]) => l),
+  );
   fork.setTransactionContext(trx);
+  const found = Object.fromEntries(Object.keys(lookups ?? {}).map((name) => [name, null])) as Record<string, object | null>;
+  sent.forEach(([name, l], i) => (found[name] = foundOf(fork, l, rows[i])));
   try {
     let result: T;
     try {
-      result = await work(fork, entityOf(first, found[0]), entityOf(beside, found[1]));
+      result = await work(fork, found as Found<L>);
     } catch (err) {
       await connection.rollback(trx);
       throw err;

@@ -6,6 +6,7 @@ import { AuditEntry } from '../../src/entities';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { ADDRESS, addToCart, checkout, createCart, createProduct, createSite, DETAILS, pendingOrder, setDetails } from '../support/flows';
 import { ownerSql } from '../support/sql';
+import { setStock, stockLedgerBreaches, stockOf } from '../support/stock-ledger';
 
 /**
  * Statements that travel in another's message (src/db/one-message.ts): an order command's first lookup with its
@@ -121,7 +122,7 @@ it("sends addToCart's locked cart lookup and its product lookup in BEGIN's messa
 it('rolls back a BEGIN whose first statement fails, and the connection goes back to the pool clean', async () => {
   const bad = { entity: AuditEntry, sql: 'select * from audit_log where site_id = ? and id = ?::uuid', params: [siteId, 'not-a-uuid'] };
   for (let i = 0; i < 25; i++) {
-    await expect(inSite(em(), siteId, async () => ok(true), bad)).rejects.toThrow(/invalid input syntax for type uuid/);
+    await expect(inSite(em(), siteId, async () => ok(true), { bad })).rejects.toThrow(/invalid input syntax for type uuid/);
   }
   const entityId = randomUUID();
   expect((await auditedProbe('probe.afterBadBegin', entityId)).ok).toBe(true);
@@ -235,4 +236,44 @@ it('rolls the whole command back when its rider fails, and the connection goes b
   for (let i = 0; i < 25; i++) expect((await auditedProbe('probe.after', entityId)).ok).toBe(true);
   expect(await ownerSql(t.dbUrl, `select count(*)::int as n from audit_log where entity_id = $1`, [entityId])).toEqual([{ n: 25 }]);
   expect(await abortedConnections()).toBe(0);
+});
+
+it("sends the webhook's inbox row, attempt and locked order with BEGIN, and its stock sale with COMMIT: two round trips", async () => {
+  const productId = await createProduct(t, siteId, 'SOLD', 400);
+  await setStock(t, siteId, productId, 5);
+  const { cartToken, orderId } = await createCart(t, siteId);
+  await addToCart(t, cartToken, siteId, productId, 2);
+  await setDetails(t, cartToken, siteId);
+  const intentId = (await checkout(t, cartToken, siteId)).data!.checkout.paymentSession!.id;
+  expect(await stockOf(t.dbUrl, productId)).toEqual({ onHand: 5, reserved: 2 });
+  const event = t.stripe.event('payment_intent.succeeded', t.stripe.succeed(intentId));
+  log = [];
+  expect((await t.webhook(event)).body.outcome).toBe('confirmed');
+  const begin = log.findIndex((q) => /^BEGIN; SELECT set_config/.test(q));
+  expect(begin).toBeGreaterThan(-1);
+  const sent = log.slice(begin);
+  expect(sent[1]).toMatch(
+    new RegExp(
+      `^WITH written AS \\(insert into webhook_events .* values \\('${siteId}', '${event.id}', .*\\) SELECT \\* FROM written AS sent_with_begin$`,
+    ),
+  );
+  expect(sent[2]).toBe(
+    `SELECT * FROM (select * from payment_attempts where site_id = '${siteId}' and intent_id = '${intentId}') AS sent_with_begin`,
+  );
+  expect(sent[3]).toMatch(/^SELECT \* FROM \(select \* from orders where .* intent_id = '[^']+'\) for update\) AS sent_with_begin$/);
+  // Then nothing on its own until COMMIT's message: the audit entries, the sale, the attempt's and the order's updates.
+  expect(sent[4]).toMatch(/^INSERT INTO audit_log AS sent_with_commit\b/);
+  expect(sent[5]).toMatch(new RegExp(`^with held as .*'${orderId}'.*'SALE'.* as sent_with_commit from settled$`, 's'));
+  expect(sent.slice(6, 8).every((q) => /^UPDATE (orders|payment_attempts) AS sent_with_commit SET /.test(q))).toBe(true);
+  expect(sent[8]).toMatch(/^commit\b/i);
+  expect(sent).toHaveLength(9);
+  expect(await stockOf(t.dbUrl, productId)).toEqual({ onHand: 3, reserved: 0 });
+  expect(await stockLedgerBreaches(t.dbUrl)).toEqual([]);
+  expect(await ownerSql(t.dbUrl, `select state from orders where id = $1`, [orderId])).toEqual([{ state: 'CONFIRMED' }]);
+
+  // The same event again: its inbox row is there, so it changes nothing (the order's lock was taken and let go).
+  expect((await t.webhook(event)).body.outcome).toBe('duplicate');
+  expect(await stockOf(t.dbUrl, productId)).toEqual({ onHand: 3, reserved: 0 });
+  expect(await ownerSql(t.dbUrl, `select count(*)::int as n from webhook_events where id = $1`, [event.id])).toEqual([{ n: 1 }]);
+  expect((await auditRows(orderId)).filter((r) => r.to_state === 'CONFIRMED')).toHaveLength(1);
 });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Order, OrderLine, OrderState, PaymentAttempt, PaymentAttemptStatus, Product } from '../../entities';
-import { lookup, selectEntity, selectEntities, selectLookup, type Lookup } from '../sql';
+import { lookup, rowLookup, selectEntity, selectEntities, selectLookup, type Lookup, type Row } from '../sql';
 import { isUuid } from '../tx';
 
 /**
@@ -117,17 +117,24 @@ export const productLookup = (siteId: string, productId: string): Lookup<Product
 export const productOfSite = (tx: EntityManager, siteId: string, productId: string): Promise<Product | null> =>
   selectLookup(tx, productLookup(siteId, productId));
 
-/** The attempt an intent belongs to: by recorded intent id, else (intent never recorded) by the ids the event names. */
-export async function attemptOfIntent(
+/** The attempt an intent belongs to, by its recorded intent id. */
+export const attemptByIntent = (siteId: string, intentId: string): Lookup<PaymentAttempt> =>
+  lookup(PaymentAttempt, `select * from payment_attempts where site_id = ? and intent_id = ?`, [siteId, intentId]);
+
+/** The order of the attempt whose recorded intent this is, row-locked: sent beside attemptByIntent, with BEGIN. */
+export const orderOfIntent = (siteId: string, intentId: string): Lookup<Order> =>
+  lookup(
+    Order,
+    `select * from orders where site_id = ? and id = (select order_id from payment_attempts where site_id = ? and intent_id = ?) for update`,
+    [siteId, siteId, intentId],
+  );
+
+/** The attempt of an intent never recorded (its checkout's record failed), by the ids the event names. */
+export async function unrecordedAttempt(
   tx: EntityManager,
   siteId: string,
-  intent: { id: string; attemptId: string | null; orderId: string | null },
+  intent: { attemptId: string | null; orderId: string | null },
 ): Promise<PaymentAttempt | null> {
-  const byIntent = await selectEntity(tx, PaymentAttempt, `select * from payment_attempts where site_id = ? and intent_id = ?`, [
-    siteId,
-    intent.id,
-  ]);
-  if (byIntent) return byIntent;
   if (!intent.attemptId || !isUuid(intent.attemptId) || !intent.orderId || !isUuid(intent.orderId)) return null;
   return selectEntity(
     tx,
@@ -138,23 +145,20 @@ export async function attemptOfIntent(
 }
 
 /**
- * Adds a provider's event to the inbox of its site, or to the platform's for an event no site holds (siteId null);
- * false when its id is there already (a redelivery).
+ * A provider's event added to the inbox of its site, or to the platform's for an event no site holds (siteId
+ * null). It finds its row when added, nothing when its id is there already (a redelivery). A lookup, so the
+ * webhook's transaction sends it with BEGIN.
  */
-export async function recordInInbox(
-  tx: EntityManager,
-  event: { eventId: string; provider: string; type: string },
-  siteId: string | null,
-  now: Date,
-): Promise<boolean> {
-  const rows = await tx.execute<{ id: string }[]>(
-    siteId === null
-      ? `insert into platform_webhook_events (id, provider, type, received_at) values (?, ?, ?, ?) on conflict (id) do nothing returning id`
-      : `insert into webhook_events (site_id, id, provider, type, received_at) values (?, ?, ?, ?, ?) on conflict (site_id, id) do nothing returning id`,
-    siteId === null ? [event.eventId, event.provider, event.type, now] : [siteId, event.eventId, event.provider, event.type, now],
-  );
-  return rows.length === 1;
-}
+export const inboxEntry = (event: { eventId: string; provider: string; type: string }, siteId: string | null, now: Date): Lookup<Row> =>
+  siteId === null
+    ? rowLookup(
+        `insert into platform_webhook_events (id, provider, type, received_at) values (?, ?, ?, ?) on conflict (id) do nothing returning id`,
+        [event.eventId, event.provider, event.type, now.toISOString()],
+      )
+    : rowLookup(
+        `insert into webhook_events (site_id, id, provider, type, received_at) values (?, ?, ?, ?, ?) on conflict (site_id, id) do nothing returning id`,
+        [siteId, event.eventId, event.provider, event.type, now.toISOString()],
+      );
 
 /** CONTRACT: PENDING_PAYMENT for 24 h without a result expires. */
 export const PENDING_PAYMENT_TTL_MS = 24 * 3600 * 1000;

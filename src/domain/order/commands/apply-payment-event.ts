@@ -8,7 +8,8 @@ import { isKnownSite } from '../../site/known-sites';
 import type { OrderFacts } from '../facts';
 import type { PaymentEvent } from '../ports';
 import { siteOfIntent } from '../queries';
-import { attemptOfIntent, capturedAttempts, currentAttempt, lockOrder, recordInInbox } from '../repository';
+import { selectLookup } from '../../sql';
+import { attemptByIntent, capturedAttempts, currentAttempt, inboxEntry, lockOrder, orderOfIntent, unrecordedAttempt } from '../repository';
 import { CANCELED_AT_GATEWAY } from '../runner/records';
 import { reportMoves } from '../runner/run';
 import { gatewayOf, STEPS, type Effects, type IntentEvent, type PaymentEventOutcome } from './payment-event-steps';
@@ -38,7 +39,7 @@ export async function applyPaymentEvent(em: EntityManager, deps: DomainDeps, eve
 async function onPlatformOnly(em: EntityManager, deps: DomainDeps, event: PaymentEvent): Promise<PaymentEventOutcome> {
   const now = deps.clock.now();
   const result = await onPlatform(em, async (tx) => {
-    if (!(await recordInInbox(tx, event, null, now))) return ok<PaymentEventOutcome>('duplicate');
+    if (!(await selectLookup(tx, inboxEntry(event, null, now)))) return ok<PaymentEventOutcome>('duplicate');
     deps.faults.afterInboxRecorded?.(event.eventId);
     if (event.kind === 'unhandled') return ok<PaymentEventOutcome>('unhandled');
     const why = 'no site holds an attempt for this intent';
@@ -77,20 +78,32 @@ const NOT_HERE = refuse(ErrorCode.NOT_FOUND, 'no attempt for this intent in this
 /** The event applied in one site's transaction; null (nothing written) when the site holds no attempt for the intent. */
 async function applyInSite(em: EntityManager, deps: DomainDeps, event: IntentEvent, siteId: string): Promise<PaymentEventOutcome | null> {
   const done: Effects = { alerts: [], moves: [] };
-  const result = await inSite(em, siteId, async (tx) => {
-    const now = deps.clock.now();
-    if (!(await recordInInbox(tx, event, siteId, now))) return ok<PaymentEventOutcome>('duplicate');
-    deps.faults.afterInboxRecorded?.(event.eventId);
-    const attempt = await attemptOfIntent(tx, siteId, event.intent);
-    const order = attempt ? await lockOrder(tx, siteId, attempt.orderId) : null;
-    if (!attempt || !order) return NOT_HERE;
-    // Read before the attempt is changed: hydrating the same row again would overwrite the change.
-    const current = order.currentAttemptId === attempt.id ? attempt : await currentAttempt(tx, order);
-    const captured = event.kind === 'charge_refunded' ? await capturedAttempts(tx, order) : undefined;
-    if (!attempt.intentId) attempt.intentId = event.intent.id;
-    const facts: OrderFacts = { now, order, current, captured, payment: paymentFacts(event, attempt, siteId), outcomes: {} };
-    return ok(await STEPS[event.kind](tx, deps, { event, siteId, order, attempt, facts, done }));
-  });
+  const now = deps.clock.now();
+  // The inbox row, the attempt of the recorded intent and its order (locked), in that order, in BEGIN's message.
+  const lookups = {
+    recorded: inboxEntry(event, siteId, now),
+    byIntent: attemptByIntent(siteId, event.intent.id),
+    orderByIntent: orderOfIntent(siteId, event.intent.id),
+  };
+  const result = await inSite(
+    em,
+    siteId,
+    async (tx, { recorded, byIntent, orderByIntent }) => {
+      if (!recorded) return ok<PaymentEventOutcome>('duplicate');
+      deps.faults.afterInboxRecorded?.(event.eventId);
+      // An intent never recorded (its checkout's record failed) is found by the ids it names, then its order locked.
+      const attempt = byIntent ?? (await unrecordedAttempt(tx, siteId, event.intent));
+      const order = byIntent ? orderByIntent : attempt ? await lockOrder(tx, siteId, attempt.orderId) : null;
+      if (!attempt || !order) return NOT_HERE;
+      // Read before the attempt is changed: hydrating the same row again would overwrite the change.
+      const current = order.currentAttemptId === attempt.id ? attempt : await currentAttempt(tx, order);
+      const captured = event.kind === 'charge_refunded' ? await capturedAttempts(tx, order) : undefined;
+      if (!attempt.intentId) attempt.intentId = event.intent.id;
+      const facts: OrderFacts = { now, order, current, captured, payment: paymentFacts(event, attempt, siteId), outcomes: {} };
+      return ok(await STEPS[event.kind](tx, deps, { event, siteId, order, attempt, facts, done }));
+    },
+    lookups,
+  );
   if (!result.ok && result.errors[0].code === ErrorCode.NOT_FOUND) return null;
   if (!result.ok) throw new Error(`payment event ${event.eventId} refused: ${result.errors[0].message}`);
   reportMoves(deps, done.moves);

@@ -90,7 +90,7 @@ export async function runOrderEvent<B extends object = never>(
   const moved = await inSite(
     em,
     req.siteId,
-    async (tx, order: Order | null, beside: B | null) => {
+    async (tx, { order, beside }) => {
       if (req.find && !order) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
       const facts = await loadFacts(tx, deps, req, order, early);
       const decided = decideOrder(order, facts, req.event, req.actor);
@@ -106,8 +106,8 @@ export async function runOrderEvent<B extends object = never>(
       plan = effectPlan(target, req, applied.current, applied.current !== facts.current ? facts.current : null, facts);
       return ok(target);
     },
-    locking,
-    locking ? (req.beside ?? undefined) : undefined,
+    // The lookup beside the order is sent only with the order's: without one, the command reads nothing.
+    { order: locking, beside: locking && req.beside },
   );
   if (!moved.ok) return moved;
   reportMoves(deps, moves);
