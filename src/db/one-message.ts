@@ -61,8 +61,22 @@ export function inlined(statement: FirstStatement): string {
 export interface Riders {
   rows: Map<string, { table: string; columns: string; rows: string[] }>;
   statements: string[];
+  /** Reads among the statements whose rows the command waits for, by their place in `statements`. */
+  reads: Map<number, (rows: Record<string, unknown>[]) => void>;
 }
 export const ridersOf = new WeakMap<Knex.Transaction, Riders>();
+
+/**
+ * A read for COMMIT's message, after everything the command wrote: its rows once the transaction committed, or
+ * null when `trx` is not a writing transaction of beginInSite (the caller reads now). If the transaction fails,
+ * the promise never settles: the command's own failure is what its caller sees.
+ */
+export function readWithCommit(trx: unknown, statement: FirstStatement): Promise<Record<string, unknown>[]> | null {
+  const riders = ridersOf.get(trx as Knex.Transaction);
+  if (!riders) return null;
+  const at = riders.statements.push(inlined(statement)) - 1;
+  return new Promise((resolve) => riders.reads.set(at, resolve));
+}
 
 /** A statement for COMMIT's message, after the inserted rows; false when `trx` is not a writing transaction of beginInSite. */
 export function statementWithCommit(trx: unknown, statement: string): boolean {
@@ -103,6 +117,13 @@ export function statementsWithCommit(trx: Knex.Transaction): string[] {
     );
     riders.statements.unshift(...inserts);
     riders.rows.clear();
+    // The reads' places move with the inserts put ahead of them.
+    riders.reads = new Map([...riders.reads].map(([at, answer]) => [at + inserts.length, answer]));
   }
   return riders.statements;
+}
+
+/** Hands each read of COMMIT's message its rows: `results` holds one result per statement of the message, in order. */
+export function answerReads(riders: Riders, results: readonly { rows: Record<string, unknown>[] }[]): void {
+  for (const [at, answer] of riders.reads) answer(results[at]!.rows);
 }

@@ -4,7 +4,7 @@ import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Knex } from 'knex';
 import { DatabaseError } from 'pg';
 import { isUuid } from '../domain/ids';
-import { inlined, ridersOf, sentWithBegin, statementsWithCommit, type FirstStatement } from './one-message';
+import { answerReads, inlined, ridersOf, sentWithBegin, statementsWithCommit, type FirstStatement, type Riders } from './one-message';
 
 /**
  * BEGIN and the tenant setting in one round trip. Every request transaction starts with both (row-level security
@@ -81,9 +81,10 @@ class SiteBindingTransaction extends KnexPgTransaction {
   }
 
   commit(conn: unknown, value: unknown): Promise<unknown> {
-    const riders = statementsWithCommit(this.transactor);
+    const riders = ridersOf.get(this.transactor);
+    const statements = statementsWithCommit(this.transactor);
     ridersOf.delete(this.transactor);
-    return riders.length === 0 ? super.commit(conn, value) : this.commitWithRiders(conn, riders, value);
+    return statements.length === 0 ? super.commit(conn, value) : this.commitWithRiders(conn, statements, riders!, value);
   }
 
   /**
@@ -91,9 +92,13 @@ class SiteBindingTransaction extends KnexPgTransaction {
    * message, COMMIT included, and the transaction is left aborted: it is rolled back here, on the raw connection,
    * before knex hands the connection back to the pool. Completion is marked at once, as knex's own commit does.
    */
-  private commitWithRiders(conn: unknown, riders: string[], value: unknown): Promise<unknown> {
-    const sent = this.trxClient.query(conn, `${riders.join(';\n')};\nCOMMIT`).then(
-      () => this._resolver(value),
+  private commitWithRiders(conn: unknown, statements: string[], riders: Riders, value: unknown): Promise<unknown> {
+    const sent = this.trxClient.query(conn, `${statements.join(';\n')};\nCOMMIT`).then(
+      (res) => {
+        // Committed: the reads among the riders get their rows (one result per statement, COMMIT's last).
+        answerReads(riders, (res as { response: PgResult[] }).response);
+        this._resolver(value);
+      },
       async (err: unknown) => {
         await rawRollback(conn, err);
         this._rejecter(err);
@@ -155,7 +160,7 @@ export class SiteBindingConnection extends PostgreSqlConnection {
     this.logQuery(bindingBegin(siteId, readOnly));
     // Logged as a statement of its own (it is): the statement budgets count it.
     for (const statement of first) this.logQuery(sentWithBegin(statement));
-    if (!readOnly) ridersOf.set(trx, { rows: new Map(), statements: [] });
+    if (!readOnly) ridersOf.set(trx, { rows: new Map(), statements: [], reads: new Map() });
     return { trx, found: found.rows };
   }
 

@@ -45,7 +45,7 @@ const abortedConnections = async () =>
 const auditRows = (entityId: string) =>
   ownerSql(t.dbUrl, `select site_id, action, detail, reason, from_state, to_state, at from audit_log where entity_id = $1`, [entityId]);
 
-it("sends addToCart's audit entry and its last flush (the order's new total) in COMMIT's own message", async () => {
+it("sends addToCart's audit entry, the lines it shows and its last flush (the order's new total) in COMMIT's own message", async () => {
   const productId = await createProduct(t, siteId, 'RIDE', 250);
   const { cartToken, orderId } = await createCart(t, siteId);
   log = [];
@@ -54,11 +54,17 @@ it("sends addToCart's audit entry and its last flush (the order's new total) in 
   const rider = log.findIndex((q) => /^INSERT INTO audit_log AS sent_with_commit\b/.test(q));
   expect(rider).toBeGreaterThan(-1);
   expect(log[rider + 1]).toMatch(
+    new RegExp(`^select \\* from \\(select l\\.\\*, .* where l\\.order_id = '${orderId}' .*\\) as sent_with_commit order by id$`),
+  );
+  expect(log[rider + 2]).toMatch(
     new RegExp(
       `^UPDATE orders AS sent_with_commit SET total_minor = 500, line_count = 1, updated_at = '[^']+' WHERE site_id = '${siteId}' AND id = '${orderId}'$`,
     ),
   );
-  expect(log[rider + 2]).toMatch(/^commit\b/i);
+  expect(log[rider + 3]).toMatch(/^commit\b/i);
+  // The lines read with COMMIT are the answer's, as the command left them; no other read of them was sent.
+  expect(added.data!.addToCart.order!.lines.map((l) => [l.product.id, l.quantity, l.unitPriceMinor])).toEqual([[productId, 2, 250]]);
+  expect(log.filter((q) => /from order_lines l join products/.test(q))).toHaveLength(1);
   // Nothing else writes the audit log or the order in that command: the flush no longer does.
   expect(log.filter((q) => /insert into "?audit_log"?/i.test(q))).toHaveLength(1);
   expect(log.filter((q) => /^update "?orders"?/i.test(q))).toHaveLength(1);

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEntry, Order, OrderLine, PaymentAttempt, Product, type OrderState } from '../../entities';
 import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
-import { selectEntities } from '../sql';
+import { readWithCommit } from '../../db/one-message';
+import { selectEntities, type Row } from '../sql';
 import { isUuid, readInSite } from '../tx';
 import type { CustomerActor } from '../actor';
 import type { DomainDeps } from '../deps';
@@ -98,17 +99,42 @@ export interface OrderDetails {
 
 export type OrderDetailPart = keyof OrderDetails;
 
+/** The lines of the orders `which` picks, with their products' columns prefixed `p_`. */
+const linesWithProducts = (which: string) =>
+  `select l.*, p.id as p_id, p.site_id as p_site_id, p.sku as p_sku, p.name as p_name, p.price_minor as p_price_minor,
+          p.currency as p_currency, p.created_at as p_created_at, p.stock_on_hand as p_stock_on_hand,
+          p.stock_reserved as p_stock_reserved
+     from order_lines l join products p on p.id = l.product_id and p.site_id = l.site_id
+    where ${which} and l.site_id = ?`;
+
 /** Lines of some orders of one site with their products, in one statement, inside the caller's transaction. */
 export async function linesOfOrders(tx: EntityManager, siteId: string, orderIds: readonly string[]): Promise<OrderLineWithProduct[]> {
-  const rows = await tx.execute<Record<string, unknown>[]>(
-    `select l.*, p.id as p_id, p.site_id as p_site_id, p.sku as p_sku, p.name as p_name, p.price_minor as p_price_minor,
-            p.currency as p_currency, p.created_at as p_created_at, p.stock_on_hand as p_stock_on_hand,
-            p.stock_reserved as p_stock_reserved
-       from order_lines l join products p on p.id = l.product_id and p.site_id = l.site_id
-      where l.order_id in (?) and l.site_id = ? order by l.id`,
-    [orderIds, siteId],
-  );
-  // The product's columns come back prefixed and are split off.
+  const rows = await tx.execute<Row[]>(`${linesWithProducts('l.order_id in (?)')} order by l.id`, [orderIds, siteId]);
+  return linesOfRows(tx, rows);
+}
+
+/**
+ * One order's lines as its command leaves them, for its answer: read in the command's COMMIT's message, after its
+ * writes (src/db/one-message.ts), a round trip fewer; outside a command's transaction, read now. `lines` settles
+ * once the command committed: await it after the command, never inside it.
+ */
+export async function linesAtCommit(
+  tx: EntityManager,
+  siteId: string,
+  orderId: string,
+): Promise<{ lines: Promise<OrderLineWithProduct[]> }> {
+  const read = readWithCommit(tx.getTransactionContext(), {
+    // The alias names it in pg_stat_statements as riding on COMMIT's round trip (bench/statements.ts).
+    sql: `select * from (${linesWithProducts('l.order_id = ?')}) as sent_with_commit order by id`,
+    params: [orderId, siteId],
+  });
+  if (read) return { lines: read.then((rows) => linesOfRows(tx, rows)) };
+  const lines = await linesOfOrders(tx, siteId, [orderId]);
+  return { lines: Promise.resolve(lines) };
+}
+
+// The product's columns come back prefixed and are split off.
+function linesOfRows(tx: EntityManager, rows: readonly Row[]): OrderLineWithProduct[] {
   return rows.map((row) => {
     const product = Object.fromEntries(
       Object.entries(row)

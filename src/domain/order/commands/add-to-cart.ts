@@ -6,7 +6,7 @@ import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import { LIMITS, Validator } from '../../validation';
 import { beyondAvailable, boundedTotal, editCart, MAX_CART_LINES, type Shopper } from '../cart';
-import { linesOfOrders, type OrderLineWithProduct } from '../queries';
+import { linesAtCommit, type OrderLineWithProduct } from '../queries';
 import { productLookup } from '../repository';
 
 export interface AddedToCart {
@@ -18,7 +18,8 @@ export interface AddedToCart {
 /**
  * DRAFT -> DRAFT: adds quantity of a catalogue product; the unit price is the catalogue's, snapshotted on the line.
  * `withLines`: the cart's lines are read in the same transaction, as the command left them (a storefront shows
- * them after every change): one statement, where a read of its own would add a transaction and three round trips.
+ * them after every change): one statement in COMMIT's message, where a read of its own would add a transaction
+ * and three round trips.
  */
 export async function addToCart(
   em: EntityManager,
@@ -29,7 +30,7 @@ export async function addToCart(
   const v = new Validator();
   v.int(['quantity'], input.quantity, LIMITS.addQuantity.min, LIMITS.addQuantity.max);
   if (!v.ok) return { ok: false, errors: v.errors };
-  let lines: OrderLineWithProduct[] | null = null;
+  const shown: { lines?: Promise<OrderLineWithProduct[]> } = {};
   // The product is looked up with the cart, in BEGIN's message: it does not depend on the cart.
   const edited = await editCart(
     em,
@@ -78,10 +79,12 @@ export async function addToCart(
         entityId: order.id,
         detail: { productId: product.id, quantity: input.quantity },
       });
-      if (input.withLines) lines = await linesOfOrders(tx, order.siteId, [order.id]);
+      if (input.withLines) shown.lines = (await linesAtCommit(tx, order.siteId, order.id)).lines;
       return ok(order);
     },
     productLookup(input.siteId, input.productId),
   );
-  return edited.ok ? ok({ order: edited.value, lines }) : edited;
+  if (!edited.ok) return edited;
+  // Read in COMMIT's message, so they are there once the command committed.
+  return ok({ order: edited.value, lines: shown.lines ? await shown.lines : null });
 }
