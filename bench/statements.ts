@@ -75,7 +75,8 @@ export type StatementKind = 'begin' | 'commit' | 'rollback' | 'tenant' | 'work';
 
 export function kindOf(query: string): StatementKind {
   const q = query.trim().toLowerCase();
-  if (/^(begin|start transaction)\b/.test(q)) return 'begin';
+  // A message of reads begins its implicit transaction with SET TRANSACTION READ ONLY (src/db/site-binding.ts).
+  if (/^(begin|start transaction|set transaction)\b/.test(q)) return 'begin';
   if (/^commit\b/.test(q)) return 'commit';
   if (/^rollback\b/.test(q)) return 'rollback';
   // pg_stat_statements shows it normalised (`select set_config($1, $2, $3)`), the ORM log with its values.
@@ -85,10 +86,13 @@ export function kindOf(query: string): StatementKind {
 
 /**
  * Statements sent in another's message (src/db/site-binding.ts, src/db/one-message.ts): the tenant setting with its
- * BEGIN or with a write sent alone, a command's first lookup with its BEGIN, and the rows inserted with a COMMIT
- * (the audit entries). Each is a statement, but no round trip of its own.
+ * BEGIN, with a write sent alone or with a message of reads, a command's lookups with its BEGIN, what rides on a
+ * COMMIT (the audit entries, the last flush, a stock settlement, the lines a command shows), and the reads of a
+ * message of reads. Each is a statement, but no round trip of its own.
  */
-const ridesAlong = (query: string) => /\bas (bound_with_begin|bound_with_write|sent_with_begin|sent_with_commit)\b/i.test(query);
+const ridesAlong = (query: string) =>
+  /\bas (bound_with_begin|bound_with_write|bound_with_read|sent_with_begin|sent_with_commit)\b/i.test(query) ||
+  query.trimStart().startsWith('/* sent_with_read */');
 
 export interface StatementCount {
   /**

@@ -33,7 +33,8 @@ export function literal(value: unknown): string {
 /** A statement sent in another's message: `?` placeholders, one value each, inlined (ids and hashes, mostly). */
 export interface FirstStatement {
   sql: string;
-  params: readonly SqlValue[];
+  /** A list is for `in (?)`: its values inlined one after another, as knex expands it. */
+  params: readonly (SqlValue | readonly string[])[];
 }
 
 /**
@@ -41,6 +42,12 @@ export interface FirstStatement {
  * it as riding on BEGIN's round trip (bench/statements.ts). Its rows are the statement's own; a write's are its
  * RETURNING (a write cannot be a subquery, but it can be a WITH).
  */
+/**
+ * A read of a message of reads (readInOneMessage, src/db/site-binding.ts), named in pg_stat_statements as riding on
+ * it by a leading comment: a subquery's alias, as sentWithBegin's, would leave the order of its rows unspecified.
+ */
+export const sentWithRead = (read: FirstStatement): string => `/* sent_with_read */ ${inlined(read)}`;
+
 export const sentWithBegin = (first: FirstStatement): string =>
   /^\s*(insert|update|delete)\b/i.test(first.sql)
     ? `WITH written AS (${inlined(first)}) SELECT * FROM written AS sent_with_begin`
@@ -51,7 +58,13 @@ export function inlined(statement: FirstStatement): string {
   const parts = statement.sql.split('?');
   if (parts.length !== statement.params.length + 1)
     throw new Error(`${statement.params.length} values for ${parts.length - 1} placeholders`);
-  return parts.reduce((sql, part, i) => `${sql}${literal(statement.params[i - 1]!)}${part}`);
+  return parts.reduce((sql, part, i) => `${sql}${listOrLiteral(statement.params[i - 1]!)}${part}`);
+}
+
+function listOrLiteral(value: SqlValue | readonly string[]): string {
+  if (!Array.isArray(value)) return literal(value);
+  if (value.length === 0) throw new Error('an empty list for in (?)');
+  return value.map(literal).join(', ');
 }
 
 /**

@@ -4,7 +4,16 @@ import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Knex } from 'knex';
 import { DatabaseError } from 'pg';
 import { isUuid } from '../domain/ids';
-import { answerReads, inlined, ridersOf, sentWithBegin, statementsWithCommit, type FirstStatement, type Riders } from './one-message';
+import {
+  answerReads,
+  inlined,
+  ridersOf,
+  sentWithBegin,
+  sentWithRead,
+  statementsWithCommit,
+  type FirstStatement,
+  type Riders,
+} from './one-message';
 
 /**
  * BEGIN and the tenant setting in one round trip. Every request transaction starts with both (row-level security
@@ -23,10 +32,13 @@ export function bindingBegin(siteId: string, readOnly: boolean, first: readonly 
  * The per-transaction tenant setting, for a checked uuid or '' (platform work). The alias names it in
  * pg_stat_statements: the bench counts it as riding on its message's round trip (bench/statements.ts).
  */
-function tenantSetting(siteId: string, alias: 'bound_with_begin' | 'bound_with_write'): string {
+function tenantSetting(siteId: string, alias: 'bound_with_begin' | 'bound_with_write' | 'bound_with_read'): string {
   if (siteId !== '' && !isUuid(siteId)) throw new Error(`not a site id: ${JSON.stringify(siteId)}`);
   return `SELECT set_config('app.site_id', '${siteId}', true) AS ${alias}`;
 }
+
+/** What begins a message of reads: its implicit transaction is read-only, as a read's BEGIN makes it. */
+const READ_ONLY = 'SET TRANSACTION READ ONLY';
 
 interface KnexTransactionInternals {
   readOnly?: boolean;
@@ -171,17 +183,32 @@ export class SiteBindingConnection extends PostgreSqlConnection {
    */
   async writeInOneMessage(siteId: string, write: FirstStatement): Promise<void> {
     if (siteId === '') throw new Error('a write sent alone belongs to a site');
-    const bound = tenantSetting(siteId, 'bound_with_write');
-    const statement = inlined(write);
+    await this.inOneMessage([tenantSetting(siteId, 'bound_with_write'), inlined(write)]);
+  }
+
+  /**
+   * Reads that do not depend on one another, in one message with the tenant setting: one implicit transaction,
+   * read-only, each statement with its own snapshot as in a READ COMMITTED transaction. A failure ends it (PostgreSQL
+   * rolls an implicit transaction back itself). One round trip where BEGIN, the reads and COMMIT take two or more.
+   * Their rows, one list per read.
+   */
+  async readInOneMessage(siteId: string, reads: readonly FirstStatement[]): Promise<Record<string, unknown>[][]> {
+    const results = await this.inOneMessage([READ_ONLY, tenantSetting(siteId, 'bound_with_read'), ...reads.map(sentWithRead)]);
+    return results.slice(2).map((r) => r.rows);
+  }
+
+  /** Statements as one simple-protocol message on a pooled connection; each logged as the statement it is (the budgets count them). */
+  private async inOneMessage(statements: string[]): Promise<PgResult[]> {
     const client = this.getKnex().client;
-    const conn = (await client.acquireConnection()) as { query(sql: string): Promise<unknown> };
+    const conn = (await client.acquireConnection()) as { query(sql: string): Promise<PgResult[]> };
+    let results: PgResult[];
     try {
-      await conn.query(`${bound};\n${statement}`);
+      results = await conn.query(statements.join(';\n'));
     } finally {
       await client.releaseConnection(conn);
     }
-    this.logQuery(bound);
-    this.logQuery(statement);
+    for (const statement of statements) this.logQuery(statement);
+    return results;
   }
 
   /** The riders are logged as statements of their own (they are): the statement budgets count them. */

@@ -32,24 +32,27 @@ export async function selectEntity<T extends object>(
  * sent with its BEGIN (inSite's `first`, src/domain/tx.ts). Its values are strings (ids, hashes), so it can be
  * inlined into BEGIN's message (src/db/one-message.ts).
  */
+/** A lookup's value: inlined where it travels in another's message (src/db/one-message.ts); a list is for `in (?)`. */
+export type LookupValue = string | number | boolean | Date | null | readonly string[];
+
 export interface Lookup<T extends object> {
-  /** What its first row becomes, managed by the transaction's fork; null: the row as it came. */
+  /** What its rows become, managed by the transaction's fork; null: the rows as they came. */
   entity: EntityClass<T> | null;
   sql: string;
-  params: readonly string[];
+  params: readonly LookupValue[];
 }
 
 /** A row as it came from the database: a write's RETURNING (the webhook's inbox row). */
 export type Row = Record<string, unknown>;
 
-export const lookup = <T extends object>(entity: EntityClass<T>, sql: string, params: readonly string[]): Lookup<T> => ({
+export const lookup = <T extends object>(entity: EntityClass<T>, sql: string, params: readonly LookupValue[]): Lookup<T> => ({
   entity,
   sql,
   params,
 });
 
 /** A statement whose first row is wanted as it is (an insert's RETURNING), sent like a lookup. */
-export const rowLookup = (sql: string, params: readonly string[]): Lookup<Row> => ({ entity: null, sql, params });
+export const rowLookup = (sql: string, params: readonly LookupValue[]): Lookup<Row> => ({ entity: null, sql, params });
 
 /** The lookup's first row as its entity (or as it came); null when there is none. */
 export const foundOf = <T extends object>(tx: EntityManager, l: Lookup<T>, rows: readonly Row[] | undefined): T | null =>

@@ -75,6 +75,29 @@ export async function writeInSite(em: EntityManager, siteId: string, write: { sq
   await bindingConnection(em).writeInOneMessage(siteId, write);
 }
 
+/** Every row each lookup found, as its entities (or rows). */
+export type AllFound<L extends Lookups> = { [K in keyof L]: L[K] extends Lookup<infer E> | null | undefined ? E[] : never };
+
+/**
+ * Reads of one site that do not depend on one another, sent with the tenant setting as one message: one round
+ * trip, one implicit read-only transaction (src/db/site-binding.ts). Each lookup's rows come back as entities of
+ * `em` (pass a fork of your own); an absent lookup finds nothing. Null for a malformed site id.
+ */
+export async function readAllInSite<L extends Lookups>(em: EntityManager, siteId: string, lookups: L): Promise<AllFound<L> | null> {
+  if (!isUuid(siteId)) return null;
+  const sent = Object.entries(lookups).filter((e): e is [string, Lookup<object>] => !!e[1]);
+  const rows =
+    sent.length > 0
+      ? await bindingConnection(em).readInOneMessage(
+          siteId,
+          sent.map(([, l]) => l),
+        )
+      : [];
+  const found = Object.fromEntries(Object.keys(lookups).map((name) => [name, []])) as Record<string, object[]>;
+  sent.forEach(([name, l], i) => (found[name] = rows[i]!.map((row) => (l.entity ? em.map(l.entity, row) : row))));
+  return found as AllFound<L>;
+}
+
 /** Read-only work bound to one site; null result for a malformed id. */
 export async function readInSite<T>(em: EntityManager, siteId: string, work: (tx: EntityManager) => Promise<T>): Promise<T | null> {
   if (!isUuid(siteId)) return null;

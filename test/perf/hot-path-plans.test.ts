@@ -62,12 +62,15 @@ async function statementsOf(op: () => Promise<unknown>): Promise<Statement[]> {
   recording = null;
   // Plannable statements only: transaction control (begin, start transaction, commit) and the tenant setting are not.
   // The job queue's polling (pg-boss, its own pool and schema) runs meanwhile: not the operation's statements.
-  // One message may carry several statements (a lookup sent with BEGIN, the writes sent with COMMIT,
-  // src/db/one-message.ts): each is planned alone. Their values are inlined; this test's values hold no newline,
+  // One message may carry several statements (a lookup sent with BEGIN, the writes sent with COMMIT, a message of
+  // reads, src/db/one-message.ts): each is planned alone. Their values are inlined; this test's values hold no newline,
   // so ";\n" only ever ends a statement here.
   const each = sent.flatMap((s) => (s.values.length > 0 ? [s] : s.text.split(/;\n/).map((text) => ({ text, values: [] }))));
   return each.filter(
-    (s) => /^\s*(select|insert|update|delete|with)\b/i.test(s.text) && !/set_config\('app\.site_id'|pgboss\./.test(s.text),
+    // A read of a message of reads starts with its marker comment (sentWithRead).
+    (s) =>
+      /^\s*(\/\* sent_with_read \*\/\s*)?(select|insert|update|delete|with)\b/i.test(s.text) &&
+      !/set_config\('app\.site_id'|pgboss\./.test(s.text),
   );
 }
 

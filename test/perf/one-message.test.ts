@@ -1,10 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../src/domain/audit';
 import { ok, refuse, ErrorCode } from '../../src/domain/errors';
-import { inSite, onPlatform, writeInSite } from '../../src/domain/tx';
-import { AuditEntry } from '../../src/entities';
+import { SiteBindingConnection } from '../../src/db/site-binding';
+import { lookup } from '../../src/domain/sql';
+import { inSite, onPlatform, readAllInSite, writeInSite } from '../../src/domain/tx';
+import { AuditEntry, Product } from '../../src/entities';
 import { startTestAegis, type TestAegis } from '../support/aegis';
-import { ADDRESS, addToCart, checkout, createCart, createProduct, createSite, DETAILS, pendingOrder, setDetails } from '../support/flows';
+import {
+  ADDRESS,
+  addToCart,
+  checkout,
+  createCart,
+  createProduct,
+  createSite,
+  DETAILS,
+  getCart,
+  pendingOrder,
+  setDetails,
+} from '../support/flows';
 import { ownerSql } from '../support/sql';
 import { setStock, stockLedgerBreaches, stockOf } from '../support/stock-ledger';
 
@@ -282,4 +295,43 @@ it("sends the webhook's inbox row, attempt and locked order with BEGIN, and its 
   expect(await stockOf(t.dbUrl, productId)).toEqual({ onHand: 3, reserved: 0 });
   expect(await ownerSql(t.dbUrl, `select count(*)::int as n from webhook_events where id = $1`, [event.id])).toEqual([{ n: 1 }]);
   expect((await auditRows(orderId)).filter((r) => r.to_state === 'CONFIRMED')).toHaveLength(1);
+});
+
+it('reads a cart, its lines, attempts and history as two messages of reads, each with its tenant setting: no BEGIN, no COMMIT', async () => {
+  const { cartToken, orderId, intentId } = await pendingOrder(t, siteId);
+  // A declined payment: three transitions, whose order the answer must keep.
+  expect((await t.webhook(t.stripe.event('payment_intent.payment_failed', t.stripe.fail(intentId)))).body.outcome).toBe('failed');
+  log = [];
+  const cart = await getCart(t, cartToken, siteId);
+  expect(cart.errors).toBeUndefined();
+  const messages = log.map((q, i) => [q, i] as const).filter(([q]) => q === 'SET TRANSACTION READ ONLY');
+  expect(messages).toHaveLength(2);
+  expect(log.some((q) => /^(begin|commit)\b/i.test(q))).toBe(false);
+  for (const [, at] of messages) expect(log[at + 1]).toBe(`SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_read`);
+  const reads = log.filter((q) => q.startsWith('/* sent_with_read */ '));
+  expect(reads.some((q) => /from orders where cart_token_hash = '[0-9a-f]{64}' and site_id = /.test(q))).toBe(true);
+  expect(reads.filter((q) => /from order_lines l join products|from payment_attempts|from audit_log/.test(q))).toHaveLength(3);
+  // The answer, as the owner reads it.
+  const order = cart.data!.cart!;
+  expect(order.lines.map((l) => l.quantity)).toEqual([2]);
+  const attempts = await ownerSql(t.dbUrl, `select id from payment_attempts where order_id = $1 order by created_at, id`, [orderId]);
+  expect(order.paymentAttempts.map((a) => a.id)).toEqual(attempts.map((a) => a.id));
+  expect(order.history.map((h) => h.to)).toEqual(['DRAFT', 'PENDING_PAYMENT', 'PAYMENT_FAILED']);
+});
+
+it('binds a message of reads to its site, read-only, and a failed one leaves its connection clean', async () => {
+  await createProduct(t, otherSiteId, 'OTHER', 100);
+  const own = await readAllInSite(em(), siteId, { all: lookup(Product, 'select * from products', []) });
+  const [{ n }] = await ownerSql(t.dbUrl, `select count(*)::int as n from products where site_id = $1`, [siteId]);
+  // No site filter in the statement: row-level security, bound in the same message, keeps the other site's out.
+  expect(own!.all.length).toBe(n);
+  expect(own!.all.every((p) => p.siteId === siteId)).toBe(true);
+  const connection = t.aegis.db.orm.em.getConnection() as SiteBindingConnection;
+  for (let i = 0; i < 10; i++)
+    await expect(
+      connection.readInOneMessage(siteId, [{ sql: `update products set name = 'written' where site_id = ?`, params: [siteId] }]),
+    ).rejects.toThrow(/read-only transaction/);
+  expect(await ownerSql(t.dbUrl, `select count(*)::int as n from products where name = 'written'`)).toEqual([{ n: 0 }]);
+  expect(await abortedConnections()).toBe(0);
+  expect((await auditedProbe('probe.afterBadRead', randomUUID())).ok).toBe(true);
 });

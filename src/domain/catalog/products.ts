@@ -5,8 +5,8 @@ import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../errors';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
-import { selectEntities } from '../sql';
-import { inSite, isUuid, readInSite } from '../tx';
+import { lookup } from '../sql';
+import { inSite, isUuid, readAllInSite } from '../tx';
 import { currencyOfSite } from '../site/known-sites';
 import { LIMITS, Validator } from '../validation';
 
@@ -82,16 +82,18 @@ export async function listProducts(
   const cursor = decodeCursor(args.after);
   if (cursor === 'invalid') return null;
   const limit = pageSize(args.first);
-  const rows = await readInSite(em, siteId, (tx) =>
-    cursor
-      ? selectEntities(
-          tx,
-          Product,
-          `select * from products where site_id = ? and (created_at, id) > (?, ?) order by created_at, id limit ?`,
-          [siteId, cursor.at, cursor.id, limit + 1],
-        )
-      : selectEntities(tx, Product, `select * from products where site_id = ? order by created_at, id limit ?`, [siteId, limit + 1]),
-  );
-  if (!rows) return null;
+  // One read: one message with its tenant setting (a storefront's catalogue page, the most frequent read of all).
+  const found = await readAllInSite(em.fork(), siteId, {
+    page: cursor
+      ? lookup(Product, `select * from products where site_id = ? and (created_at, id) > (?, ?) order by created_at, id limit ?`, [
+          siteId,
+          cursor.at,
+          cursor.id,
+          limit + 1,
+        ])
+      : lookup(Product, `select * from products where site_id = ? order by created_at, id limit ?`, [siteId, limit + 1]),
+  });
+  if (!found) return null;
+  const rows = found.page;
   return { items: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (p) => encodeCursor(p.createdAt, p.id) };
 }

@@ -7,7 +7,7 @@ import { ErrorCode, refuse, type Result } from '../errors';
 import { LIMITS } from '../validation';
 import type { OrderFacts } from './facts';
 import type { Lookup } from '../sql';
-import { cartOfCustomer, cartOfSite, customerOrder, orderOfCustomer, orderOfSite, visitorOrder } from './repository';
+import { customerCart, customerOrder, orderOfCustomer, orderOfSite, tokenCart, visitorOrder } from './repository';
 import { runOrderEvent } from './runner/run';
 
 export type VisitorActor = Extract<Actor, { kind: 'visitor' }>;
@@ -29,8 +29,9 @@ export const lockedShopperOrder = (siteId: string, shopper: Shopper, orderId?: s
     : customerOrder(siteId, shopper.customerId, orderId, true);
 
 /** The same, read without a lock (the cart and order queries). */
-export const shopperCart = (tx: EntityManager, siteId: string, shopper: Shopper): Promise<Order | null> =>
-  shopper.kind === 'visitor' ? cartOfSite(tx, siteId, shopper.cartTokenHash) : cartOfCustomer(tx, siteId, shopper.customerId);
+/** The shopper's cart, unlocked: a visitor's by its token, a customer's from any device. */
+export const shopperCartLookup = (siteId: string, shopper: Shopper): Lookup<Order> =>
+  shopper.kind === 'visitor' ? tokenCart(siteId, shopper.cartTokenHash) : customerCart(siteId, shopper.customerId);
 
 export const shopperOrder = (tx: EntityManager, siteId: string, shopper: Shopper, orderId: string): Promise<Order | null> =>
   shopper.kind === 'visitor'

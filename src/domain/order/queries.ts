@@ -2,18 +2,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEntry, Order, OrderLine, PaymentAttempt, Product, type OrderState } from '../../entities';
 import { afterCursor, decodeCursor, encodeCursor, pageSize, type Page } from '../pagination';
 import { readWithCommit } from '../../db/one-message';
-import { selectEntities, type Row } from '../sql';
-import { isUuid, readInSite } from '../tx';
+import { lookup, rowLookup, selectEntities, type Row } from '../sql';
+import { isUuid, readAllInSite, readInSite } from '../tx';
 import type { CustomerActor } from '../actor';
 import type { DomainDeps } from '../deps';
-import { shopperCart, shopperOrder, type Shopper } from './cart';
+import { shopperCartLookup, shopperOrder, type Shopper } from './cart';
 import { RESUMABLE_STATES } from './process';
 import { orderOfSite } from './repository';
 import { recordedSession, type PaymentSessionView } from './runner/effects';
 
 /** The shopper's cart: a visitor's by its token, a customer's from any device (src/domain/order/repository.ts). */
-export const getCart = (em: EntityManager, shopper: Shopper, siteId: string) =>
-  readInSite(em, siteId, (tx) => shopperCart(tx, siteId, shopper));
+export const getCart = async (em: EntityManager, shopper: Shopper, siteId: string): Promise<Order | null> =>
+  (await readAllInSite(em.fork(), siteId, { cart: shopperCartLookup(siteId, shopper) }))?.cart[0] ?? null;
 
 /** A shopper sees only its own order (a visitor its token's, a customer theirs); an admin of the site any of the site's. */
 export async function getOrder(em: EntityManager, siteId: string, orderId: string, shopper?: Shopper) {
@@ -148,7 +148,7 @@ function linesOfRows(tx: EntityManager, rows: readonly Row[]): OrderLineWithProd
 
 /**
  * The parts asked for (lines with their products, payment attempts, transitions) of several orders of one site,
- * in one read transaction: one query per part asked, none for the others.
+ * in one message of reads: one query per part asked, none for the others, one round trip for all.
  */
 export async function loadOrderDetails(
   em: EntityManager,
@@ -158,27 +158,27 @@ export async function loadOrderDetails(
 ): Promise<Map<string, OrderDetails>> {
   const ids = [...new Set(orderIds)];
   const details = new Map<string, OrderDetails>(ids.map((id) => [id, { lines: [], attempts: [], history: [] }]));
-  await readInSite(em, siteId, async (tx) => {
-    if (parts.has('lines')) for (const line of await linesOfOrders(tx, siteId, ids)) details.get(line.line.orderId)!.lines.push(line);
-    if (parts.has('attempts')) {
-      const attempts = await selectEntities(
-        tx,
-        PaymentAttempt,
-        `select * from payment_attempts where order_id in (?) and site_id = ? order by created_at, id`,
-        [ids, siteId],
-      );
-      for (const a of attempts) details.get(a.orderId)!.attempts.push(a);
-    }
-    if (parts.has('history')) {
-      const history = await selectEntities(
-        tx,
-        AuditEntry,
-        `select * from audit_log where entity = 'Order' and entity_id in (?) and site_id = ? and to_state is not null order by at, id`,
-        [ids, siteId],
-      );
-      for (const h of history) details.get(h.entityId)!.history.push(h);
-    }
+  const fork = em.fork();
+  const found = await readAllInSite(fork, siteId, {
+    lines: parts.has('lines') ? rowLookup(`${linesWithProducts('l.order_id in (?)')} order by l.id`, [ids, siteId]) : undefined,
+    attempts: parts.has('attempts')
+      ? lookup(PaymentAttempt, `select * from payment_attempts where order_id in (?) and site_id = ? order by created_at, id`, [
+          ids,
+          siteId,
+        ])
+      : undefined,
+    history: parts.has('history')
+      ? lookup(
+          AuditEntry,
+          `select * from audit_log where entity = 'Order' and entity_id in (?) and site_id = ? and to_state is not null order by at, id`,
+          [ids, siteId],
+        )
+      : undefined,
   });
+  if (!found) return details;
+  for (const line of linesOfRows(fork, found.lines)) details.get(line.line.orderId)!.lines.push(line);
+  for (const a of found.attempts) details.get(a.orderId)!.attempts.push(a);
+  for (const h of found.history) details.get(h.entityId)!.history.push(h);
   return details;
 }
 

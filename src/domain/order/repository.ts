@@ -50,8 +50,10 @@ export function orderOfId(siteId: string, orderId: string, lock: boolean): Looku
 }
 
 /** Reads (no lock): a customer's cart, and one of their orders by id. */
+export const customerCart = (siteId: string, customerId: string): Lookup<Order> => lookup(Order, CUSTOMER_CART, [siteId, customerId]);
+
 export const cartOfCustomer = (tx: EntityManager, siteId: string, customerId: string): Promise<Order | null> =>
-  selectEntity(tx, Order, CUSTOMER_CART, [siteId, customerId]);
+  selectLookup(tx, customerCart(siteId, customerId));
 
 export const orderOfCustomer = (tx: EntityManager, siteId: string, orderId: string, customerId: string): Promise<Order | null> =>
   selectEntity(tx, Order, `select * from orders where id = ? and site_id = ? and customer_id = ?`, [orderId, siteId, customerId]);
@@ -81,8 +83,11 @@ export const orderById =
     orderOfId(siteId, orderId, lock);
 
 /** Reads (no lock): the cart of a token, and an order of the site (a visitor's only with its own token). */
+export const tokenCart = (siteId: string, cartTokenHash: string): Lookup<Order> =>
+  lookup(Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [cartTokenHash, siteId]);
+
 export const cartOfSite = (tx: EntityManager, siteId: string, cartTokenHash: string): Promise<Order | null> =>
-  selectEntity(tx, Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [cartTokenHash, siteId]);
+  selectLookup(tx, tokenCart(siteId, cartTokenHash));
 
 export const orderOfSite = (tx: EntityManager, siteId: string, orderId: string, cartTokenHash?: string): Promise<Order | null> =>
   cartTokenHash === undefined
