@@ -92,7 +92,7 @@ export function kindOf(query: string): StatementKind {
  */
 const ridesAlong = (query: string) =>
   /\bas (bound_with_begin|bound_with_write|bound_with_read|sent_with_begin|sent_with_commit)\b/i.test(query) ||
-  query.trimStart().startsWith('/* sent_with_read */');
+  query.includes('/* sent_with_read */');
 
 export interface StatementCount {
   /**

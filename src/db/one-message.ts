@@ -44,9 +44,14 @@ export interface FirstStatement {
  */
 /**
  * A read of a message of reads (readInOneMessage, src/db/site-binding.ts), named in pg_stat_statements as riding on
- * it by a leading comment: a subquery's alias, as sentWithBegin's, would leave the order of its rows unspecified.
+ * it by a comment after its first word (pg_stat_statements keeps comments inside a statement, not before it): a
+ * subquery's alias, as sentWithBegin's, would leave the order of its rows unspecified.
  */
-export const sentWithRead = (read: FirstStatement): string => `/* sent_with_read */ ${inlined(read)}`;
+export function sentWithRead(read: FirstStatement): string {
+  const text = inlined(read);
+  if (!/^\s*select\b/i.test(text)) throw new Error(`a read is a select: ${text.slice(0, 40)}`);
+  return text.replace(/^\s*select\b/i, 'select /* sent_with_read */');
+}
 
 export const sentWithBegin = (first: FirstStatement): string =>
   /^\s*(insert|update|delete)\b/i.test(first.sql)

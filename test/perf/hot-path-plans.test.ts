@@ -67,10 +67,7 @@ async function statementsOf(op: () => Promise<unknown>): Promise<Statement[]> {
   // so ";\n" only ever ends a statement here.
   const each = sent.flatMap((s) => (s.values.length > 0 ? [s] : s.text.split(/;\n/).map((text) => ({ text, values: [] }))));
   return each.filter(
-    // A read of a message of reads starts with its marker comment (sentWithRead).
-    (s) =>
-      /^\s*(\/\* sent_with_read \*\/\s*)?(select|insert|update|delete|with)\b/i.test(s.text) &&
-      !/set_config\('app\.site_id'|pgboss\./.test(s.text),
+    (s) => /^\s*(select|insert|update|delete|with)\b/i.test(s.text) && !/set_config\('app\.site_id'|pgboss\./.test(s.text),
   );
 }
 

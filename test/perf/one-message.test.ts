@@ -308,7 +308,7 @@ it('reads a cart, its lines, attempts and history as two messages of reads, each
   expect(messages).toHaveLength(2);
   expect(log.some((q) => /^(begin|commit)\b/i.test(q))).toBe(false);
   for (const [, at] of messages) expect(log[at + 1]).toBe(`SELECT set_config('app.site_id', '${siteId}', true) AS bound_with_read`);
-  const reads = log.filter((q) => q.startsWith('/* sent_with_read */ '));
+  const reads = log.filter((q) => q.startsWith('select /* sent_with_read */ '));
   expect(reads.some((q) => /from orders where cart_token_hash = '[0-9a-f]{64}' and site_id = /.test(q))).toBe(true);
   expect(reads.filter((q) => /from order_lines l join products|from payment_attempts|from audit_log/.test(q))).toHaveLength(3);
   // The answer, as the owner reads it.
@@ -327,9 +327,13 @@ it('binds a message of reads to its site, read-only, and a failed one leaves its
   expect(own!.all.length).toBe(n);
   expect(own!.all.every((p) => p.siteId === siteId)).toBe(true);
   const connection = t.aegis.db.orm.em.getConnection() as SiteBindingConnection;
+  // Only selects are sent; one that would lock rows for writing is refused by the read-only transaction.
+  await expect(
+    connection.readInOneMessage(siteId, [{ sql: `update products set name = 'written' where site_id = ?`, params: [siteId] }]),
+  ).rejects.toThrow(/a read is a select/);
   for (let i = 0; i < 10; i++)
     await expect(
-      connection.readInOneMessage(siteId, [{ sql: `update products set name = 'written' where site_id = ?`, params: [siteId] }]),
+      connection.readInOneMessage(siteId, [{ sql: `select * from products where site_id = ? for update`, params: [siteId] }]),
     ).rejects.toThrow(/read-only transaction/);
   expect(await ownerSql(t.dbUrl, `select count(*)::int as n from products where name = 'written'`)).toEqual([{ n: 0 }]);
   expect(await abortedConnections()).toBe(0);
