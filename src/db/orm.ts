@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { allEntities, SITE_FILTER, siteFilter } from '../entities';
 import { migrationsList } from '../migrations';
+import { installFlushWithoutAsyncHooks } from './flush-without-async-hooks';
 import { SiteBindingDriver } from './site-binding';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
@@ -20,6 +21,8 @@ export interface OrmOptions {
 }
 
 export function ormConfig(clientUrl: string, opts: OrmOptions = {}): Options<PostgreSqlDriver> {
+  // Before any flush: a flush must not turn on Node 20's async hooks for the whole process (src/db/flush-without-async-hooks.ts).
+  installFlushWithoutAsyncHooks();
   return {
     // PostgreSqlDriver whose transactions begin bound to their site in one round trip (src/db/site-binding.ts).
     driver: SiteBindingDriver,
