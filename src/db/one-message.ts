@@ -38,11 +38,6 @@ export interface FirstStatement {
 }
 
 /**
- * The first statement as BEGIN's message carries it. The alias names it in pg_stat_statements: the bench counts
- * it as riding on BEGIN's round trip (bench/statements.ts). Its rows are the statement's own; a write's are its
- * RETURNING (a write cannot be a subquery, but it can be a WITH).
- */
-/**
  * A read of a message of reads (readInOneMessage, src/db/site-binding.ts), named in pg_stat_statements as riding on
  * it by a comment after its first word (pg_stat_statements keeps comments inside a statement, not before it): a
  * subquery's alias, as sentWithBegin's, would leave the order of its rows unspecified.
@@ -53,6 +48,11 @@ export function sentWithRead(read: FirstStatement): string {
   return text.replace(/^\s*select\b/i, 'select /* sent_with_read */');
 }
 
+/**
+ * The first statement as BEGIN's message carries it. The alias names it in pg_stat_statements: the bench counts
+ * it as riding on BEGIN's round trip (bench/statements.ts). Its rows are the statement's own; a write's are its
+ * RETURNING (a write cannot be a subquery, but it can be a WITH).
+ */
 export const sentWithBegin = (first: FirstStatement): string =>
   /^\s*(insert|update|delete)\b/i.test(first.sql)
     ? `WITH written AS (${inlined(first)}) SELECT * FROM written AS sent_with_begin`
