@@ -54,9 +54,12 @@ export const lookup = <T extends object>(entity: EntityClass<T>, sql: string, pa
 /** A statement whose first row is wanted as it is (an insert's RETURNING), sent like a lookup. */
 export const rowLookup = (sql: string, params: readonly LookupValue[]): Lookup<Row> => ({ entity: null, sql, params });
 
+/** A row of the lookup as its entity, managed by `tx` (or as it came). */
+export const rowOf = <T extends object>(tx: EntityManager, l: Lookup<T>, row: Row): T => (l.entity ? tx.map(l.entity, row) : (row as T));
+
 /** The lookup's first row as its entity (or as it came); null when there is none. */
 export const foundOf = <T extends object>(tx: EntityManager, l: Lookup<T>, rows: readonly Row[] | undefined): T | null =>
-  !rows?.[0] ? null : l.entity ? tx.map(l.entity, rows[0]) : (rows[0] as T);
+  rows?.[0] ? rowOf(tx, l, rows[0]) : null;
 
 /** A lookup run on its own; no lookup (an id that can match nothing) finds nothing. */
 export const selectLookup = async <T extends object>(tx: EntityManager, l: Lookup<T> | null): Promise<T | null> =>

@@ -4,7 +4,7 @@ import { flushWithCommit } from '../db/flush-with-commit';
 import { SiteBindingConnection } from '../db/site-binding';
 import { SITE_FILTER, type SiteFilterArgs } from '../entities';
 import { isUuid } from './ids';
-import { foundOf, type Lookup } from './sql';
+import { foundOf, rowOf, type Lookup } from './sql';
 import { ErrorCode, notFound, refuse, type Result, type UserError } from './errors';
 
 export { isUuid };
@@ -21,6 +21,16 @@ export type Lookups = Record<string, Lookup<object> | null | undefined>;
 
 /** What each lookup found: its entity (or row), or null. */
 export type Found<L extends Lookups> = { [K in keyof L]: L[K] extends Lookup<infer E> | null | undefined ? E | null : never };
+
+/** The lookups to send, in their order, by name: the absent ones are not. */
+const presentOf = (lookups: Lookups | undefined) => Object.entries(lookups ?? {}).filter((e): e is [string, Lookup<object>] => !!e[1]);
+
+/** Each lookup's answer by its name: `absent` for one not sent, else `answer` of the sent one at its place. */
+function byName<V>(lookups: Lookups | undefined, absent: V, answer: (l: Lookup<object>, at: number) => V): Record<string, V> {
+  const answers = Object.fromEntries(Object.keys(lookups ?? {}).map((name) => [name, absent]));
+  presentOf(lookups).forEach(([name, l], at) => (answers[name] = answer(l, at)));
+  return answers;
+}
 
 /**
  * Runs one command in one transaction bound to one site (row-level security keys on it). A refusal rolls
@@ -85,17 +95,9 @@ export type AllFound<L extends Lookups> = { [K in keyof L]: L[K] extends Lookup<
  */
 export async function readAllInSite<L extends Lookups>(em: EntityManager, siteId: string, lookups: L): Promise<AllFound<L> | null> {
   if (!isUuid(siteId)) return null;
-  const sent = Object.entries(lookups).filter((e): e is [string, Lookup<object>] => !!e[1]);
-  const rows =
-    sent.length > 0
-      ? await bindingConnection(em).readInOneMessage(
-          siteId,
-          sent.map(([, l]) => l),
-        )
-      : [];
-  const found = Object.fromEntries(Object.keys(lookups).map((name) => [name, []])) as Record<string, object[]>;
-  sent.forEach(([name, l], i) => (found[name] = rows[i]!.map((row) => (l.entity ? em.map(l.entity, row) : row))));
-  return found as AllFound<L>;
+  const sent = presentOf(lookups).map(([, l]) => l);
+  const rows = sent.length > 0 ? await bindingConnection(em).readInOneMessage(siteId, sent) : [];
+  return byName<object[]>(lookups, [], (l, at) => rows[at]!.map((row) => rowOf(em, l, row))) as AllFound<L>;
 }
 
 /** Read-only work bound to one site; null result for a malformed id. */
@@ -127,15 +129,13 @@ async function siteTx<T, L extends Lookups>(
   const fork = em.fork();
   fork.setFilterParams(SITE_FILTER, { siteId } satisfies SiteFilterArgs);
   const connection = bindingConnection(fork);
-  const sent = Object.entries(lookups ?? {}).filter((e): e is [string, Lookup<object>] => !!e[1]);
   const { trx, found: rows } = await connection.beginInSite(
     siteId ?? '',
     readOnly,
-    sent.map(([, l]) => l),
+    presentOf(lookups).map(([, l]) => l),
   );
   fork.setTransactionContext(trx);
-  const found = Object.fromEntries(Object.keys(lookups ?? {}).map((name) => [name, null])) as Record<string, object | null>;
-  sent.forEach(([name, l], i) => (found[name] = foundOf(fork, l, rows[i])));
+  const found = byName<object | null>(lookups, null, (l, at) => foundOf(fork, l, rows[at]));
   try {
     let result: T;
     try {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Order, Product } from '../../entities';
 import type { Actor, CustomerActor } from '../actor';
+import { audit } from '../audit';
 import type { DomainDeps } from '../deps';
 import { ErrorCode, refuse, type Result } from '../errors';
 import { LIMITS } from '../validation';
@@ -28,8 +29,7 @@ export const lockedShopperOrder = (siteId: string, shopper: Shopper, orderId?: s
     ? visitorOrder(siteId, shopper.cartTokenHash, orderId, true)
     : customerOrder(siteId, shopper.customerId, orderId, true);
 
-/** The same, read without a lock (the cart and order queries). */
-/** The shopper's cart, unlocked: a visitor's by its token, a customer's from any device. */
+/** The same, read without a lock (the cart and order queries): the shopper's cart, and one of their orders. */
 export const shopperCartLookup = (siteId: string, shopper: Shopper): Lookup<Order> =>
   shopper.kind === 'visitor' ? tokenCart(siteId, shopper.cartTokenHash) : customerCart(siteId, shopper.customerId);
 
@@ -62,6 +62,19 @@ export function beyondAvailable(product: Product, quantity: number) {
 export function boundedTotal(totalMinor: number) {
   if (totalMinor > LIMITS.maxInt) return refuse(ErrorCode.VALIDATION, 'The order total is too large', ['quantity']);
   return { ok: true as const, value: totalMinor };
+}
+
+/** What every cart edit ends with, in its transaction: the cart's new time of change and its audit entry. */
+export function recordCartEdit(
+  tx: EntityManager,
+  shopper: Shopper,
+  order: Order,
+  now: Date,
+  action: string,
+  detail?: Record<string, unknown>,
+): void {
+  order.updatedAt = now;
+  audit(tx, shopper, now, { siteId: order.siteId, action, entity: 'Order', entityId: order.id, detail });
 }
 
 /**

@@ -86,9 +86,6 @@ export const orderById =
 export const tokenCart = (siteId: string, cartTokenHash: string): Lookup<Order> =>
   lookup(Order, `select * from orders where cart_token_hash = ? and site_id = ?`, [cartTokenHash, siteId]);
 
-export const cartOfSite = (tx: EntityManager, siteId: string, cartTokenHash: string): Promise<Order | null> =>
-  selectLookup(tx, tokenCart(siteId, cartTokenHash));
-
 export const orderOfSite = (tx: EntityManager, siteId: string, orderId: string, cartTokenHash?: string): Promise<Order | null> =>
   cartTokenHash === undefined
     ? selectEntity(tx, Order, `select * from orders where id = ? and site_id = ?`, [orderId, siteId])

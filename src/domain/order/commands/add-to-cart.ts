@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Order, Product } from '../../../entities';
-import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, refuse, type Result } from '../../errors';
 import { LIMITS, Validator } from '../../validation';
-import { beyondAvailable, boundedTotal, editCart, MAX_CART_LINES, type Shopper } from '../cart';
+import { beyondAvailable, boundedTotal, editCart, MAX_CART_LINES, recordCartEdit, type Shopper } from '../cart';
 import { linesAtCommit, type OrderLineWithProduct } from '../queries';
 import { productLookup } from '../repository';
 
@@ -71,14 +70,7 @@ export async function addToCart(
 
       if (line.inserted) order.lineCount += 1;
       order.totalMinor = total.value;
-      order.updatedAt = facts.now;
-      audit(tx, shopper, order.updatedAt, {
-        siteId: order.siteId,
-        action: 'order.addToCart',
-        entity: 'Order',
-        entityId: order.id,
-        detail: { productId: product.id, quantity: input.quantity },
-      });
+      recordCartEdit(tx, shopper, order, facts.now, 'order.addToCart', { productId: product.id, quantity: input.quantity });
       if (input.withLines) shown.lines = (await linesAtCommit(tx, order.siteId, order.id)).lines;
       return ok(order);
     },

@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AddressValue, Order } from '../../../entities';
-import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { ErrorCode, notFound, ok, type Result, type UserError } from '../../errors';
 import { checkAddress, Validator } from '../../validation';
-import { editCart, type Shopper } from '../cart';
+import { editCart, recordCartEdit, type Shopper } from '../cart';
 import { savedAddress } from '../../identity/customers';
 
 /**
@@ -67,8 +66,7 @@ export function setCheckoutDetails(
     const billingAddress = await resolve('billingAddress', billing!);
     if (!billingAddress.ok) return billingAddress;
     Object.assign(order, { email, shippingAddress: shippingAddress.value, billingAddress: billingAddress.value });
-    order.updatedAt = facts.now;
-    audit(tx, shopper, order.updatedAt, { siteId: order.siteId, action: 'order.setCheckoutDetails', entity: 'Order', entityId: order.id });
+    recordCartEdit(tx, shopper, order, facts.now, 'order.setCheckoutDetails');
     return ok(order);
   });
 }

@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OrderLine, type Order } from '../../../entities';
-import { audit } from '../../audit';
 import type { DomainDeps } from '../../deps';
 import { notFound, ok, type Result } from '../../errors';
 import { isUuid } from '../../tx';
 import { LIMITS, Validator } from '../../validation';
-import { beyondAvailable, boundedTotal, editCart, type Shopper } from '../cart';
+import { beyondAvailable, boundedTotal, editCart, recordCartEdit, type Shopper } from '../cart';
 import { productOfSite } from '../repository';
 
 /** DRAFT -> DRAFT: sets a line's quantity; 0 removes the line. */
@@ -35,14 +34,7 @@ export function updateCartLine(
       tx.remove(line);
       order.lineCount -= 1;
     } else line.quantity = input.quantity;
-    order.updatedAt = facts.now;
-    audit(tx, shopper, order.updatedAt, {
-      siteId: order.siteId,
-      action: 'order.updateCartLine',
-      entity: 'Order',
-      entityId: order.id,
-      detail: { lineId: line.id, quantity: input.quantity },
-    });
+    recordCartEdit(tx, shopper, order, facts.now, 'order.updateCartLine', { lineId: line.id, quantity: input.quantity });
     return ok(order);
   });
 }
