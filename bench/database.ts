@@ -69,6 +69,8 @@ export async function openBenchDatabase(root: string): Promise<BenchDatabase> {
   try {
     await sql(first.url, `alter system set shared_preload_libraries = 'pg_stat_statements'`);
     await sql(first.url, `alter system set pg_stat_statements.track = 'all'`);
+    // Planning timed too (bench/statements.ts, statementTimer): where PostgreSQL's CPU per order goes.
+    await sql(first.url, `alter system set pg_stat_statements.track_planning = on`);
   } finally {
     await first.stop();
   }

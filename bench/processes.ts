@@ -172,6 +172,37 @@ export function cpuShare(a: CpuSnapshot, b: CpuSnapshot): CpuShare {
   };
 }
 
+/** CPU seconds of each live process of our PostgreSQL, with whether it serves a connection to `database`. */
+export interface PostgresProcesses {
+  byPid: Map<number, { backend: boolean; cpu: number }>;
+}
+
+export function postgresProcesses(postmasterPid: number, database: string): PostgresProcesses {
+  const byPid = new Map<number, { backend: boolean; cpu: number }>();
+  for (const pid of childrenOf(postmasterPid)) {
+    let title = '';
+    try {
+      title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // A backend's title is "postgres: <user> <database> <client> <activity>" (PostgreSQL's process title).
+    byPid.set(pid, { backend: title.split(/\s+/)[2] === database, cpu: procCpu(pid) });
+  }
+  return { byPid };
+}
+
+/**
+ * The CPU seconds the backends serving `database` used between two snapshots: the live ones at the end, less what
+ * each had used at the start (none for one started meanwhile). The rest of PostgreSQL's CPU (postmaster, WAL
+ * writer, checkpointer, autovacuum, and backends that exited meanwhile) is the total less this.
+ */
+export function backendSeconds(a: PostgresProcesses, b: PostgresProcesses): number {
+  let sum = 0;
+  for (const [pid, p] of b.byPid) if (p.backend) sum += p.cpu - (a.byPid.get(pid)?.cpu ?? 0);
+  return sum;
+}
+
 export function postmasterPid(dataDir: string): number | null {
   try {
     return Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);

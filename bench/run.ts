@@ -12,10 +12,28 @@ import { openBenchDatabase, sql, type BenchDatabase } from './database';
 import { DIST, ROOT } from './dist';
 import { fillAndCheckout, forSeconds, gqlProblem, payWebhook, Q, type Shop } from './flows';
 import { HttpClient } from './http';
-import { cpuShare, cpuSnapshot, freePort, postmasterPid, spawnNode, type Child, type CpuShare } from './processes';
+import {
+  backendSeconds,
+  cpuShare,
+  cpuSnapshot,
+  freePort,
+  postgresProcesses,
+  postmasterPid,
+  spawnNode,
+  type Child,
+  type CpuShare,
+} from './processes';
 import { printProfile, summariseProfile, type ProfileSummary } from './profile';
 import { table, withRatios, type OperationResult } from './report';
-import { countStatements, inProcessCounter, pgStatCounter, type StatementCount, type StatementCounter } from './statements';
+import {
+  countStatements,
+  inProcessCounter,
+  pgStatCounter,
+  statementTimer,
+  type StatementCount,
+  type StatementCounter,
+  type StatementTimes,
+} from './statements';
 import { Recorder, round, summarise, type OpStats } from './stats';
 import { verify, type Verification } from './verify';
 import { BENCH_STOCK } from './verify-stock';
@@ -409,6 +427,12 @@ async function main() {
   let confirmed = calibration.confirmed;
   let purchaseConfirmed = 0;
   const confirmedCarts: string[] = [];
+  // Where PostgreSQL's CPU of the purchase goes: its backends' against the rest, and the statements' plan and
+  // execution time (one reset before the phase and one read after: nothing during it).
+  const timer = db.statStatements ? await statementTimer(db.url) : null;
+  await timer?.reset();
+  const database = new URL(db.url).pathname.slice(1);
+  const pgBefore = pgPid === null ? null : postgresProcesses(pgPid, database);
   const purchaseSecs = await phase('purchase', () =>
     forSeconds(args.shoppers, args.seconds, async () => {
       const order = await fillAndCheckout(shop, buyRec);
@@ -418,6 +442,9 @@ async function main() {
       }
     }),
   );
+  const pgAfter = pgPid === null ? null : postgresProcesses(pgPid, database);
+  const purchaseStatements: StatementTimes | null = (await timer?.read(8)) ?? null;
+  await timer?.close();
   confirmed += purchaseConfirmed;
 
   // Read mix: half catalogue pages, half carts (CONFIRMED orders with lines, attempts and history).
@@ -507,6 +534,26 @@ async function main() {
   // webhook) and whatever else the server and PostgreSQL did meanwhile.
   const perOrderMs = (secs: number | null) => (secs === null || !purchaseConfirmed ? null : round((secs * 1000) / purchaseConfirmed, 2));
   const cpuPerConfirmedOrder = { serverMs: perOrderMs(cpu.purchase.serverSeconds), postgresMs: perOrderMs(cpu.purchase.postgresSeconds) };
+  const backendsSecs = pgBefore && pgAfter ? backendSeconds(pgBefore, pgAfter) : null;
+  const perOrder = (ms: number) => round(ms / Math.max(1, purchaseConfirmed), 3);
+  // PostgreSQL's CPU per order, taken apart: the backends serving the server, and the other processes. Beside it the
+  // statements' planning and execution as pg_stat_statements times them: wall time, execution with its lock waits.
+  const postgresPerConfirmedOrder = {
+    cpuMs: cpuPerConfirmedOrder.postgresMs,
+    backendsMs: perOrderMs(backendsSecs),
+    otherProcessesMs: perOrderMs(
+      backendsSecs === null || cpu.purchase.postgresSeconds === null ? null : cpu.purchase.postgresSeconds - backendsSecs,
+    ),
+    statements: purchaseStatements ? perOrder(purchaseStatements.calls) : null,
+    planMs: purchaseStatements ? perOrder(purchaseStatements.planMs) : null,
+    execWallMs: purchaseStatements ? perOrder(purchaseStatements.execMs) : null,
+    top: (purchaseStatements?.top ?? []).map((t) => ({
+      query: t.query.slice(0, 160),
+      perOrder: perOrder(t.calls),
+      planMs: perOrder(t.planMs),
+      execWallMs: perOrder(t.execMs),
+    })),
+  };
   const purchaseRequests = [...buyRec.latencies.values()].reduce((n, l) => n + l.length, 0);
   const errors =
     offRec.errorCount() +
@@ -573,6 +620,7 @@ async function main() {
     preloaded,
     serverPeakRssMb,
     cpuPerConfirmedOrder,
+    postgresPerConfirmedOrder,
     advisoryDisabled,
     cpu,
     phases: {
@@ -617,6 +665,9 @@ async function main() {
   );
   out.push(
     `CPU per confirmed order server ${cpuPerConfirmedOrder.serverMs} ms, PostgreSQL ${cpuPerConfirmedOrder.postgresMs ?? '?'} ms (purchase phase)`,
+  );
+  out.push(
+    `PostgreSQL per order    backends ${postgresPerConfirmedOrder.backendsMs ?? '?'} ms (planning ${postgresPerConfirmedOrder.planMs ?? '?'}, execution ${postgresPerConfirmedOrder.execWallMs ?? '?'} ms wall with lock waits, ${postgresPerConfirmedOrder.statements ?? '?'} statements), other processes ${postgresPerConfirmedOrder.otherProcessesMs ?? '?'} ms`,
   );
   out.push(
     `advisory disabled       p50 ${advisoryDisabled.p50VsTrivial} x trivial, p99 ${advisoryDisabled.p99VsTrivial} x trivial; provider calls ${advisoryCost.providerCalls}, rows written ${advisoryCost.rowsWritten}`,

@@ -38,6 +38,50 @@ export async function pgStatCounter(ownerUrl: string, serverUrl: string): Promis
   };
 }
 
+/** Time PostgreSQL spent planning and executing the request role's statements, by statement (pg_stat_statements). */
+export interface StatementTimes {
+  calls: number;
+  planMs: number;
+  execMs: number;
+  /** The statements with the most plan + execution time, normalised. */
+  top: { query: string; calls: number; planMs: number; execMs: number }[];
+}
+
+/**
+ * Reset and read of pg_stat_statements' times for the request role in the bench database, around a phase. Planning
+ * is timed only where `pg_stat_statements.track_planning` is on (the embedded bench cluster, bench/database.ts);
+ * parsing and rewriting are in neither figure. Both are wall time, not CPU: execution holds the waits for row locks
+ * (a checkout's reservation queueing behind another's on the same product), so it can exceed the backends' CPU.
+ */
+export async function statementTimer(
+  ownerUrl: string,
+): Promise<{ reset(): Promise<void>; read(top: number): Promise<StatementTimes>; close(): Promise<void> }> {
+  const c = new Client({ connectionString: ownerUrl, statement_timeout: 10_000 });
+  await c.connect();
+  const ofRequestRole = `from pg_stat_statements
+    where userid = (select oid from pg_roles where rolname = (select role_name from aegis_owner.request_role))
+      and dbid = (select oid from pg_database where datname = current_database())`;
+  return {
+    reset: async () => void (await c.query('select pg_stat_statements_reset()')),
+    read: async (top) => {
+      const rows = (
+        await c.query<{ query: string; calls: number; plan_ms: number; exec_ms: number }>(
+          `select query, calls::int, total_plan_time::float8 as plan_ms, total_exec_time::float8 as exec_ms ${ofRequestRole}
+            order by total_plan_time + total_exec_time desc`,
+        )
+      ).rows;
+      const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0);
+      return {
+        calls: sum((r) => r.calls),
+        planMs: sum((r) => r.plan_ms),
+        execMs: sum((r) => r.exec_ms),
+        top: rows.slice(0, top).map((r) => ({ query: r.query, calls: r.calls, planMs: r.plan_ms, execMs: r.exec_ms })),
+      };
+    },
+    close: () => c.end(),
+  };
+}
+
 type RuntimeModule = {
   startAegis(config: unknown, opts: { port: number; onQuery: (sql: string) => void }): Promise<{ url: string; close(): Promise<void> }>;
 };
