@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   AdjustStockDocument,
   RefundAndRestockDocument,
@@ -6,9 +5,6 @@ import {
   StockLedgerDocument,
   UpdateCartLineDocument,
 } from '../../clients/generated/graphql';
-import { ErrorCode, refuse } from '../../src/domain/errors';
-import { reserveOrderStock } from '../../src/domain/stock/ledger';
-import { inSite } from '../../src/domain/tx';
 import { startTestAegis, type TestAegis } from '../support/aegis';
 import { TestClock } from '../support/clock';
 import { addToCart, checkout, createCart, createProduct, createSite, getCart, setDetails } from '../support/flows';
@@ -149,37 +145,6 @@ describe('checkout', () => {
     expect(await orderState(t, cart.orderId)).toBe('EXPIRED');
     expect(await stockOf(t.dbUrl, a)).toEqual({ onHand: 4, reserved: 0 });
     expect(await movementsOf(a)).toEqual(['ADJUSTMENT 4/0', 'RESERVATION 0/3', 'RELEASE 0/-3']);
-  });
-});
-
-describe('the row locks of a reservation', () => {
-  it("do not stop another cart adding the product while a checkout holds it (the line's foreign key check waits on none)", async () => {
-    const productId = await trackedProduct(10);
-    const holder = await cartWith([[productId, 1]]);
-    // The domain's own reservation statement, in a transaction of the app's pool kept open until the other cart
-    // has added the product; rolled back after (a refusal), so nothing stays reserved.
-    let added!: () => void;
-    const other = new Promise<void>((resolve) => (added = resolve));
-    let locked!: () => void;
-    const reserving = new Promise<void>((resolve) => (locked = resolve));
-    const held = inSite(t.aegis.db.orm.em.fork() as EntityManager, siteId, async (tx) => {
-      expect(await reserveOrderStock(tx, siteId, holder.orderId, { kind: 'system', name: 'test' }, new Date())).toEqual([]);
-      locked();
-      await other;
-      return refuse(ErrorCode.NOT_FOUND, 'rolled back on purpose');
-    });
-    await reserving;
-    const cart = await createCart(t, siteId);
-    // Never ends while the row is locked FOR UPDATE (the line's foreign key takes KEY SHARE): the bound only ends
-    // the test instead of waiting for jest's timeout, as no wait here is measured.
-    const outcome = await Promise.race([
-      addToCart(t, cart.cartToken, siteId, productId, 2).then((r) => r.data!.addToCart.userErrors),
-      new Promise((resolve) => setTimeout(() => resolve('still waiting for the reservation'), 5_000).unref()),
-    ]);
-    added();
-    expect(await held).toMatchObject({ ok: false });
-    expect(outcome).toEqual([]);
-    expect(await stockOf(t.dbUrl, productId)).toEqual({ onHand: 10, reserved: 0 });
   });
 });
 

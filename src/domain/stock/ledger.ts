@@ -5,11 +5,12 @@ import { actorName, type Actor } from '../actor';
 /**
  * THE stock statements: the only SQL that writes products.stock_on_hand and products.stock_reserved, each one
  * statement that moves the columns and appends the matching ledger rows together (so the ledger's sums stay the
- * columns, test/support/stock-ledger.ts). Tracked products are locked in product-id order (`order by id for no
- * key update`): two transactions over the same products take their locks in the same order and cannot deadlock.
- * NO KEY: these statements never change a product's key, and the weaker lock leaves another cart's line insert free
- * (its foreign key check takes KEY SHARE, which FOR UPDATE would make wait for the holder's COMMIT: a checkout's
- * reservation, a webhook's sale). Two stock moves of one product still queue, as they must.
+ * columns, test/support/stock-ledger.ts). Tracked products are locked in product-id order (`order by id for
+ * update`): two transactions over the same products take their locks in the same order and cannot deadlock.
+ * FOR UPDATE, not the weaker FOR NO KEY UPDATE, although no stock move changes a key: the weaker lock lets other
+ * carts' line inserts share the row (their foreign key checks take KEY SHARE), and under the bench's load that mix
+ * deadlocked in PostgreSQL's tuple-lock queue (bench/README.md, sixth session). Line inserts wait for the holder's
+ * COMMIT instead.
  * The CHECKs of the products table refuse a reservation beyond what is on hand whatever this code does.
  */
 
@@ -31,7 +32,7 @@ export async function reserveOrderStock(tx: EntityManager, siteId: string, order
        select p.id, p.stock_on_hand - p.stock_reserved as available, l.quantity as wanted
        from products p join order_lines l on l.site_id = p.site_id and l.product_id = p.id
        where p.site_id = ? and l.order_id = ? and p.stock_on_hand is not null
-       order by p.id for no key update of p
+       order by p.id for update of p
      ), short as (select id, available, wanted from locked where available < wanted),
      reserved as (
        update products p set stock_reserved = p.stock_reserved + locked.wanted from locked
@@ -67,7 +68,7 @@ export async function settleOrderStock(
        select product_id, sum(reserved_delta)::int as qty from stock_movements
        where site_id = ? and order_id = ? group by product_id having sum(reserved_delta) > 0
      ), locked as (
-       select p.id, held.qty from products p join held on held.product_id = p.id where p.site_id = ? order by p.id for no key update of p
+       select p.id, held.qty from products p join held on held.product_id = p.id where p.site_id = ? order by p.id for update of p
      ), settled as (
        update products p set stock_reserved = p.stock_reserved - locked.qty, stock_on_hand = p.stock_on_hand - ? * locked.qty
        from locked where p.site_id = ? and p.id = locked.id
@@ -90,7 +91,7 @@ export async function restockOrder(tx: EntityManager, siteId: string, orderId: s
        where site_id = ? and order_id = ? and kind in ('SALE', 'RESTOCK') group by product_id having sum(on_hand_delta) < 0
      ), locked as (
        select p.id, sold.qty from products p join sold on sold.product_id = p.id
-       where p.site_id = ? and p.stock_on_hand is not null order by p.id for no key update of p
+       where p.site_id = ? and p.stock_on_hand is not null order by p.id for update of p
      ), restocked as (
        update products p set stock_on_hand = p.stock_on_hand + locked.qty from locked where p.site_id = ? and p.id = locked.id
        returning p.id, locked.qty
@@ -122,7 +123,7 @@ export async function lockStock(
   productId: string,
 ): Promise<{ onHand: number | null; reserved: number } | null> {
   const [row] = await tx.execute<{ stock_on_hand: number | null; stock_reserved: number }[]>(
-    `select stock_on_hand, stock_reserved from products where site_id = ? and id = ? for no key update`,
+    `select stock_on_hand, stock_reserved from products where site_id = ? and id = ? for update`,
     [siteId, productId],
   );
   return row ? { onHand: row.stock_on_hand, reserved: row.stock_reserved } : null;
