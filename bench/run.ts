@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStripeSandbox, type StripeSandbox } from '../src/integrations/stripe/sandbox';
+import { activitySampler, type BackendActivity } from './activity';
 import { openBenchDatabase, sql, type BenchDatabase } from './database';
 import { DIST, ROOT } from './dist';
 import { fillAndCheckout, forSeconds, gqlProblem, payWebhook, Q, type Shop } from './flows';
@@ -433,6 +434,7 @@ async function main() {
   await timer?.reset();
   const database = new URL(db.url).pathname.slice(1);
   const pgBefore = pgPid === null ? null : postgresProcesses(pgPid, database);
+  const sampler = await activitySampler(db.url);
   const purchaseSecs = await phase('purchase', () =>
     forSeconds(args.shoppers, args.seconds, async () => {
       const order = await fillAndCheckout(shop, buyRec);
@@ -443,6 +445,8 @@ async function main() {
     }),
   );
   const pgAfter = pgPid === null ? null : postgresProcesses(pgPid, database);
+  const activity: BackendActivity = await sampler.stop();
+  await sampler.close();
   const purchaseStatements: StatementTimes | null = (await timer?.read(8)) ?? null;
   await timer?.close();
   confirmed += purchaseConfirmed;
@@ -547,6 +551,11 @@ async function main() {
     statements: purchaseStatements ? perOrder(purchaseStatements.calls) : null,
     planMs: purchaseStatements ? perOrder(purchaseStatements.planMs) : null,
     execWallMs: purchaseStatements ? perOrder(purchaseStatements.execMs) : null,
+    // Backend-milliseconds per order in each state (the mean number of backends in it over the phase, sampled):
+    // waiting for row locks, and idle in a transaction while the server prepares its next message.
+    lockWaitMs: round((activity.waitingForLock * purchaseSecs * 1000) / Math.max(1, purchaseConfirmed), 2),
+    idleInTransactionMs: round((activity.idleInTransaction * purchaseSecs * 1000) / Math.max(1, purchaseConfirmed), 2),
+    activity,
     top: (purchaseStatements?.top ?? []).map((t) => ({
       query: t.query.slice(0, 160),
       perOrder: perOrder(t.calls),
@@ -668,6 +677,9 @@ async function main() {
   );
   out.push(
     `PostgreSQL per order    backends ${postgresPerConfirmedOrder.backendsMs ?? '?'} ms (planning ${postgresPerConfirmedOrder.planMs ?? '?'}, execution ${postgresPerConfirmedOrder.execWallMs ?? '?'} ms wall with lock waits, ${postgresPerConfirmedOrder.statements ?? '?'} statements), other processes ${postgresPerConfirmedOrder.otherProcessesMs ?? '?'} ms`,
+  );
+  out.push(
+    `backends per order      waiting for locks ${postgresPerConfirmedOrder.lockWaitMs} ms, idle in transaction ${postgresPerConfirmedOrder.idleInTransactionMs} ms (mean backends running ${activity.running}, waiting ${activity.waitingForLock}, idle in tx ${activity.idleInTransaction}, ${activity.samples} samples)`,
   );
   out.push(
     `advisory disabled       p50 ${advisoryDisabled.p50VsTrivial} x trivial, p99 ${advisoryDisabled.p99VsTrivial} x trivial; provider calls ${advisoryCost.providerCalls}, rows written ${advisoryCost.rowsWritten}`,
