@@ -47,13 +47,21 @@ export function packageOf(url: string, fn: string): string {
   return url;
 }
 
-export function summariseProfile(file: string, top = 25): ProfileSummary {
+/**
+ * The profile's self and on-stack time. `window`: only the samples taken between these two instants, in
+ * microseconds of the monotonic clock (`process.hrtime.bigint() / 1000n` in any process of the machine: V8's
+ * profile timestamps and Node's hrtime both read CLOCK_MONOTONIC), such as one phase of the bench.
+ */
+export function summariseProfile(file: string, top = 25, window?: { fromUs: number; toUs: number }): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfNode = new Map<number, number>();
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
     selfNode.set(profile.samples[i], (selfNode.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
   let idleMs = 0;

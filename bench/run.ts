@@ -435,6 +435,8 @@ async function main() {
   const database = new URL(db.url).pathname.slice(1);
   const pgBefore = pgPid === null ? null : postgresProcesses(pgPid, database);
   const sampler = await activitySampler(db.url);
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const purchaseWindow = { fromUs: nowUs(), toUs: 0 };
   const purchaseSecs = await phase('purchase', () =>
     forSeconds(args.shoppers, args.seconds, async () => {
       const order = await fillAndCheckout(shop, buyRec);
@@ -444,6 +446,7 @@ async function main() {
       }
     }),
   );
+  purchaseWindow.toUs = nowUs();
   const pgAfter = pgPid === null ? null : postgresProcesses(pgPid, database);
   const activity: BackendActivity = await sampler.stop();
   await sampler.close();
@@ -497,9 +500,17 @@ async function main() {
   await server.stop(args.profile ? 60_000 : 5_000);
   log(`server stopped in ${Math.round(performance.now() - stopStart)} ms`);
   let profile: ProfileSummary | null = null;
+  // The purchase phase alone, per confirmed order: where the server's milliseconds of an order go.
+  let purchaseProfile: (ProfileSummary & { perOrder: { busyMs: number; selfByPackage: { name: string; ms: number }[] } }) | null = null;
   if (args.profile) {
     const file = newestProfile(profileDir);
     profile = file ? summariseProfile(file, 40) : null;
+    const p = file ? summariseProfile(file, 40, purchaseWindow) : null;
+    const per = (ms: number) => round(ms / Math.max(1, purchaseConfirmed), 2);
+    purchaseProfile = p && {
+      ...p,
+      perOrder: { busyMs: per(p.busyMs), selfByPackage: p.selfByPackage.map((r) => ({ name: r.name, ms: per(r.ms) })) },
+    };
   }
 
   // Figures.
@@ -650,6 +661,7 @@ async function main() {
     verification,
     targets,
     profile,
+    purchaseProfile,
   };
   const file = path.join(resultsDir, `${stamp}${args.preloadOrders ? '-preload' : ''}${args.profile ? '-profile' : ''}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
@@ -705,6 +717,14 @@ async function main() {
       .join(', ')}`,
   );
   if (profile) out.push('', printProfile(profile));
+  if (purchaseProfile) {
+    out.push(
+      '',
+      `purchase phase only: ${purchaseProfile.perOrder.busyMs} ms busy per confirmed order (profiled); self time per order by package`,
+      ...purchaseProfile.perOrder.selfByPackage.slice(0, 20).map((r) => `    ${String(r.ms).padStart(6)} ms  ${r.name}`),
+      printProfile(purchaseProfile),
+    );
+  }
   out.push('', `results: ${path.relative(ROOT, file)}`);
   process.stdout.write(out.join('\n') + '\n');
 
