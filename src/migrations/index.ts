@@ -12,6 +12,7 @@ import { Migration20261203020000_shard_keys } from './Migration20261203020000_sh
 import { Migration20261204000000_customers } from './Migration20261204000000_customers';
 import { Migration20261205000000_stock } from './Migration20261205000000_stock';
 import { Migration20261206000000_site_changes } from './Migration20261206000000_site_changes';
+import { Migration20261207000000_stock_shortfall } from './Migration20261207000000_stock_shortfall';
 
 /** Every committed migration, in order. Listed explicitly so the compiled build needs no file globbing. */
 export const migrationsList = [
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261204000000_customers', class: Migration20261204000000_customers },
   { name: 'Migration20261205000000_stock', class: Migration20261205000000_stock },
   { name: 'Migration20261206000000_site_changes', class: Migration20261206000000_site_changes },
+  { name: 'Migration20261207000000_stock_shortfall', class: Migration20261207000000_stock_shortfall },
 ];

@@ -69,6 +69,11 @@ it("checkout's budget does not grow with its tracked lines: one reservation stat
   expect(one.length).toBeLessThanOrEqual(6);
   expect(ten.length).toBe(one.length);
   expect(ten.filter((q) => /stock_movements/.test(q))).toHaveLength(1);
+  // It travels in COMMIT's message (the product rows locked for that message only), refusing there if short.
+  for (const sent of [one, ten])
+    expect(sent.filter((q) => /stock_movements/.test(q)).map((q) => /refuse_stock_shortfalls\(.*\) as sent_with_commit/s.test(q))).toEqual([
+      true,
+    ]);
 });
 
 it("addToCart with the cart's lines selected reads them in the command's own transaction, as the command left them", async () => {

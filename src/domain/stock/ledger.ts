@@ -23,12 +23,22 @@ export interface Shortfall {
 export type SettleKind = 'SALE' | 'RELEASE';
 
 /**
- * Reserves every tracked line of the order, all or nothing, in one statement: the shortfalls come back (nothing
- * reserved) or an empty list (every tracked line reserved, one RESERVATION row each). Untracked lines are not held.
+ * Reserves every tracked line of the order, all or nothing, in one statement. In a command's transaction it goes in
+ * COMMIT's message (null here), so the product rows are locked for that one message and not across a round trip of
+ * the server (their queue was the purchase's largest wait, bench/README.md): there a shortfall refuses the
+ * statement itself (refuse_stock_shortfalls, SQLSTATE AEG01, the shortfalls as its DETAIL) and with it the whole
+ * transaction; `shortfallsRefusedAtCommit` reads them back. Elsewhere it runs now and answers the shortfalls
+ * (nothing reserved) or an empty list (every tracked line reserved). One RESERVATION row per tracked line;
+ * untracked lines are not held.
  */
-export async function reserveOrderStock(tx: EntityManager, siteId: string, orderId: string, actor: Actor, now: Date): Promise<Shortfall[]> {
-  const rows = await tx.execute<{ product_id: string; available: number; wanted: number }[]>(
-    `with locked as (
+export async function reserveOrderStock(
+  tx: EntityManager,
+  siteId: string,
+  orderId: string,
+  actor: Actor,
+  now: Date,
+): Promise<Shortfall[] | null> {
+  const statement = (answer: string) => `with locked as (
        select p.id, p.stock_on_hand - p.stock_reserved as available, l.quantity as wanted
        from products p join order_lines l on l.site_id = p.site_id and l.product_id = p.id
        where p.site_id = ? and l.order_id = ? and p.stock_on_hand is not null
@@ -42,10 +52,25 @@ export async function reserveOrderStock(tx: EntityManager, siteId: string, order
        insert into stock_movements (id, site_id, product_id, order_id, kind, on_hand_delta, reserved_delta, reason, actor, at)
        select gen_random_uuid(), ?, id, ?, 'RESERVATION', 0, wanted, null, ?, ? from reserved
      )
-     select id as product_id, available, wanted from short order by id`,
-    [siteId, orderId, siteId, siteId, orderId, actorName(actor), now],
+     ${answer}`;
+  const params = [siteId, orderId, siteId, siteId, orderId, actorName(actor), now];
+  const refusing = statement(
+    `select refuse_stock_shortfalls(coalesce(jsonb_agg(jsonb_build_object('productId', id, 'available', available, 'wanted', wanted)
+       order by id), '[]')) as sent_with_commit from short`,
+  );
+  if (statementWithCommit(tx.getTransactionContext(), inlined({ sql: refusing, params }))) return null;
+  const rows = await tx.execute<{ product_id: string; available: number; wanted: number }[]>(
+    statement(`select id as product_id, available, wanted from short order by id`),
+    params,
   );
   return rows.map((r) => ({ productId: r.product_id, available: r.available, wanted: r.wanted }));
+}
+
+/** The shortfalls a reservation sent with COMMIT refused the transaction with; null for any other failure. */
+export function shortfallsRefusedAtCommit(err: unknown): Shortfall[] | null {
+  const e = err as { code?: unknown; detail?: unknown } | null;
+  if (!e || e.code !== 'AEG01' || typeof e.detail !== 'string') return null;
+  return JSON.parse(e.detail) as Shortfall[];
 }
 
 /**

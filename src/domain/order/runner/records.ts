@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { PaymentAttempt, PaymentFailureKind, type Order } from '../../../entities';
 import type { Actor } from '../../actor';
 import type { DomainDeps } from '../../deps';
-import { reserveOrderStock, restockOrder, settleOrderStock } from '../../stock/ledger';
+import { reserveOrderStock, restockOrder, settleOrderStock, shortfallsRefusedAtCommit } from '../../stock/ledger';
 import type { BeforeOutcomes, OrderFacts } from '../facts';
 import type { OrderRecord } from '../process';
 import { recordFailure, snapshot } from './effects';
@@ -29,9 +29,14 @@ type RecordWriter = (ctx: RecordContext) => void | Promise<Partial<BeforeOutcome
 
 /** The rows' "before" records: written in the move's own transaction, just ahead of the move and its audit entry. */
 export const RECORDS: { [K in OrderRecord]: RecordWriter } = {
-  /** Every tracked line reserved in one statement, or the shortfalls (nothing reserved): the guard stockReserved reads them. */
+  /**
+   * Every tracked line reserved in one statement, or the shortfalls (nothing reserved): the guard stockReserved
+   * reads them. Sent with COMMIT, the statement answers at COMMIT: its shortfalls come back through
+   * `outcomesRefusedAtCommit`, and the runner checks the row's guards with them then.
+   */
   async reserveStock({ tx, order, facts, actor }) {
-    return { stock: { short: await reserveOrderStock(tx, order.siteId, order.id, actor, facts.now) } };
+    const short = await reserveOrderStock(tx, order.siteId, order.id, actor, facts.now);
+    return short ? { stock: { short } } : undefined;
   },
   /** What the order holds becomes a sale: the confirmed payment's stock was reserved before its intent existed. */
   async sellStock({ tx, order, facts, actor }) {
@@ -97,6 +102,12 @@ export const RECORDS: { [K in OrderRecord]: RecordWriter } = {
     attempt.disputeAmountMinor = dispute!.amountMinor;
   },
 };
+
+/** What a record sent with COMMIT refused the transaction with, as the outcomes its row's guards read; null: not one. */
+export function outcomesRefusedAtCommit(err: unknown): Partial<BeforeOutcomes> | null {
+  const short = shortfallsRefusedAtCommit(err);
+  return short ? { stock: { short } } : null;
+}
 
 /** The order's failure reason when the gateway cancelled its intent. */
 export const CANCELED_AT_GATEWAY = 'canceled at gateway';

@@ -11,7 +11,7 @@ import { DECIDED_TWICE, type OrderEvent } from '../process';
 import { currentAttempt } from '../repository';
 import { EFFECTS, snapshot, type EffectOutcomes, type EffectPlan } from './effects';
 import { applyOrderMove, decideOrder, type AuditExtra, type Move, type OrderDecision } from './moves';
-import { RECORDS, type RecordContext } from './records';
+import { outcomesRefusedAtCommit, RECORDS, type RecordContext } from './records';
 
 /** One command of the order process, as the runner takes it: which order, which event, who, and what else to read. */
 export interface OrderEventRequest<B extends object = never> {
@@ -85,6 +85,7 @@ export async function runOrderEvent<B extends object = never>(
   let moves: Move[] = [];
   let plan: EffectPlan | null = null;
   let decision: Extract<OrderDecision, { ok: true }> | null = null;
+  let decidedOn: OrderFacts | null = null;
   const locking = req.find?.(true);
   if (locking === null) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
   const moved = await inSite(
@@ -93,6 +94,7 @@ export async function runOrderEvent<B extends object = never>(
     async (tx, { order, beside }) => {
       if (req.find && !order) return notFound(req.notFound?.what ?? 'Order', req.notFound?.field);
       const facts = await loadFacts(tx, deps, req, order, early);
+      decidedOn = facts;
       const decided = decideOrder(order, facts, req.event, req.actor);
       if (!decided.ok) return decided;
       decision = decided;
@@ -108,7 +110,7 @@ export async function runOrderEvent<B extends object = never>(
     },
     // The lookup beside the order is sent only with the order's: without one, the command reads nothing.
     { order: locking, beside: locking && req.beside },
-  );
+  ).catch((err: unknown) => refusedAtCommit(err, decision, decidedOn));
   if (!moved.ok) return moved;
   reportMoves(deps, moves);
 
@@ -146,6 +148,20 @@ export async function applyDecision(
     if (!next.ok) return { moves, refusal: next, current: ctx.current };
     step = next;
   }
+}
+
+/**
+ * A record sent with COMMIT that refused the transaction there (checkout's stock reservation): its outcomes join
+ * the facts and the decided row's guards are checked with them, as writeRecords checks them before the move. The
+ * transaction is already rolled back, the record included. Any other failure is thrown on.
+ */
+function refusedAtCommit(err: unknown, decision: Extract<OrderDecision, { ok: true }> | null, facts: OrderFacts | null): Result<Order> {
+  const learned = outcomesRefusedAtCommit(err);
+  if (!learned || !decision || !facts) throw err;
+  Object.assign(facts.outcomes, learned);
+  const failing = (decision.row.guards ?? []).find((g) => !g.holds(facts));
+  if (!failing) throw err;
+  return refusedBy(failing, facts);
 }
 
 /** The row's records in order; if any returned outcomes, the refusal of the first guard that no longer holds. */
