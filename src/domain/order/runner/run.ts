@@ -64,7 +64,8 @@ export function reportMoves(deps: DomainDeps, moves: readonly Move[]): void {
 /**
  * THE order runner. Every order command goes through the same phases:
  *  1. lock the order (its lookup sent with BEGIN, one round trip for both) and load the facts;       2. `decide` (pure);
- *  3. apply the move, its audit entry and the row's "before" records;   4. commit;
+ *  3. apply the move, its audit entry and the row's "before" records;   4. commit (where a record sent with it may
+ *     still refuse: refusedAtCommit);
  *  5. run the row's effects outside the transaction, with the attempt's idempotency keys;
  *  6. record each outcome, or its failure record and alert, in a short transaction of its own (src/domain/order/runner/effects.ts).
  * A row with effects that must run before the move (expiry cancels the intent first, refund pays back first) is
