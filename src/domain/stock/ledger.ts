@@ -58,7 +58,7 @@ export async function reserveOrderStock(
     `select refuse_stock_shortfalls(coalesce(jsonb_agg(jsonb_build_object('productId', id, 'available', available, 'wanted', wanted)
        order by id), '[]')) as sent_with_commit from short`,
   );
-  if (statementWithCommit(tx.getTransactionContext(), inlined({ sql: refusing, params }))) return null;
+  if (sentWithCommit(tx, refusing, params)) return null;
   const rows = await tx.execute<{ product_id: string; available: number; wanted: number }[]>(
     statement(`select id as product_id, available, wanted from short order by id`),
     params,
@@ -137,8 +137,12 @@ export async function restockOrder(tx: EntityManager, siteId: string, orderId: s
  * answer's column: the copy in COMMIT's message carries the alias the bench counts as riding (bench/statements.ts).
  */
 async function moveWithCommit(tx: EntityManager, statement: (result: string) => string, params: SqlValue[]): Promise<void> {
-  if (!statementWithCommit(tx.getTransactionContext(), inlined({ sql: statement('sent_with_commit'), params })))
-    await tx.execute(statement('moved'), params);
+  if (!sentWithCommit(tx, statement('sent_with_commit'), params)) await tx.execute(statement('moved'), params);
+}
+
+/** The statement, its values inlined, queued for COMMIT's message of the command's transaction; false: there is none. */
+function sentWithCommit(tx: EntityManager, sql: string, params: SqlValue[]): boolean {
+  return statementWithCommit(tx.getTransactionContext(), inlined({ sql, params }));
 }
 
 /** The product's stock as it is now, row-locked (the admin's commands); null: no such product in the site. */
