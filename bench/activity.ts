@@ -16,12 +16,10 @@ export interface BackendActivity {
 
 /**
  * Samples pg_stat_activity every `everyMs` from its own connection (one cheap query per sample, about 0.2 % of a
- * core at 50 ms) until stop(): where the backends' time goes that pg_stat_statements' wall times cannot split.
+ * core at 50 ms) until stop(), which closes it: where the backends' time goes that pg_stat_statements' wall times
+ * cannot split.
  */
-export async function activitySampler(
-  ownerUrl: string,
-  everyMs = 50,
-): Promise<{ stop(): Promise<BackendActivity>; close(): Promise<void> }> {
+export async function activitySampler(ownerUrl: string, everyMs = 50): Promise<{ stop(): Promise<BackendActivity> }> {
   const c = new Client({ connectionString: ownerUrl, statement_timeout: 10_000 });
   await c.connect();
   const sums = { running: 0, waitingForLock: 0, waitingOther: 0, idleInTransaction: 0 };
@@ -52,6 +50,7 @@ export async function activitySampler(
     stop: async () => {
       sampling = false;
       await loop;
+      await c.end();
       return {
         samples,
         everyMs,
@@ -61,6 +60,5 @@ export async function activitySampler(
         idleInTransaction: mean(sums.idleInTransaction),
       };
     },
-    close: () => c.end(),
   };
 }

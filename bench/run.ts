@@ -449,10 +449,11 @@ async function main() {
   purchaseWindow.toUs = nowUs();
   const pgAfter = pgPid === null ? null : postgresProcesses(pgPid, database);
   const activity: BackendActivity = await sampler.stop();
-  await sampler.close();
   const purchaseStatements: StatementTimes | null = (await timer?.read(8)) ?? null;
   await timer?.close();
   confirmed += purchaseConfirmed;
+  /** A figure of the purchase phase (milliseconds, statements) per order it confirmed. */
+  const perOrder = (ms: number, digits = 2) => round(ms / Math.max(1, purchaseConfirmed), digits);
 
   // Read mix: half catalogue pages, half carts (CONFIRMED orders with lines, attempts and history).
   const readRec = new Recorder();
@@ -506,10 +507,9 @@ async function main() {
     const file = newestProfile(profileDir);
     profile = file ? summariseProfile(file, 40) : null;
     const p = file ? summariseProfile(file, 40, purchaseWindow) : null;
-    const per = (ms: number) => round(ms / Math.max(1, purchaseConfirmed), 2);
     purchaseProfile = p && {
       ...p,
-      perOrder: { busyMs: per(p.busyMs), selfByPackage: p.selfByPackage.map((r) => ({ name: r.name, ms: per(r.ms) })) },
+      perOrder: { busyMs: perOrder(p.busyMs), selfByPackage: p.selfByPackage.map((r) => ({ name: r.name, ms: perOrder(r.ms) })) },
     };
   }
 
@@ -547,31 +547,32 @@ async function main() {
   };
   // CPU per confirmed order in the purchase phase: every request of the order (cart, lines, details, checkout,
   // webhook) and whatever else the server and PostgreSQL did meanwhile.
-  const perOrderMs = (secs: number | null) => (secs === null || !purchaseConfirmed ? null : round((secs * 1000) / purchaseConfirmed, 2));
+  const perOrderMs = (secs: number | null) => (secs === null || !purchaseConfirmed ? null : perOrder(secs * 1000));
   const cpuPerConfirmedOrder = { serverMs: perOrderMs(cpu.purchase.serverSeconds), postgresMs: perOrderMs(cpu.purchase.postgresSeconds) };
   const backendsSecs = pgBefore && pgAfter ? backendSeconds(pgBefore, pgAfter) : null;
-  const perOrder = (ms: number) => round(ms / Math.max(1, purchaseConfirmed), 3);
-  // PostgreSQL's CPU per order, taken apart: the backends serving the server, and the other processes. Beside it the
-  // statements' planning and execution as pg_stat_statements times them: wall time, execution with its lock waits.
+  // PostgreSQL's CPU per order, taken apart: the backends serving the server, and the other processes (the phase's
+  // total less the backends', two readings of /proc at slightly different instants in 10 ms clock ticks: near zero,
+  // it can come out a little negative on a short run). Beside it the statements' planning and execution as
+  // pg_stat_statements times them: wall time, execution with its lock waits.
   const postgresPerConfirmedOrder = {
     cpuMs: cpuPerConfirmedOrder.postgresMs,
     backendsMs: perOrderMs(backendsSecs),
     otherProcessesMs: perOrderMs(
       backendsSecs === null || cpu.purchase.postgresSeconds === null ? null : cpu.purchase.postgresSeconds - backendsSecs,
     ),
-    statements: purchaseStatements ? perOrder(purchaseStatements.calls) : null,
-    planMs: purchaseStatements ? perOrder(purchaseStatements.planMs) : null,
-    execWallMs: purchaseStatements ? perOrder(purchaseStatements.execMs) : null,
+    statements: purchaseStatements ? perOrder(purchaseStatements.calls, 3) : null,
+    planMs: purchaseStatements ? perOrder(purchaseStatements.planMs, 3) : null,
+    execWallMs: purchaseStatements ? perOrder(purchaseStatements.execMs, 3) : null,
     // Backend-milliseconds per order in each state (the mean number of backends in it over the phase, sampled):
     // waiting for row locks, and idle in a transaction while the server prepares its next message.
-    lockWaitMs: round((activity.waitingForLock * purchaseSecs * 1000) / Math.max(1, purchaseConfirmed), 2),
-    idleInTransactionMs: round((activity.idleInTransaction * purchaseSecs * 1000) / Math.max(1, purchaseConfirmed), 2),
+    lockWaitMs: perOrder(activity.waitingForLock * purchaseSecs * 1000),
+    idleInTransactionMs: perOrder(activity.idleInTransaction * purchaseSecs * 1000),
     activity,
     top: (purchaseStatements?.top ?? []).map((t) => ({
       query: t.query.slice(0, 160),
-      perOrder: perOrder(t.calls),
-      planMs: perOrder(t.planMs),
-      execWallMs: perOrder(t.execMs),
+      perOrder: perOrder(t.calls, 3),
+      planMs: perOrder(t.planMs, 3),
+      execWallMs: perOrder(t.execMs, 3),
     })),
   };
   const purchaseRequests = [...buyRec.latencies.values()].reduce((n, l) => n + l.length, 0);

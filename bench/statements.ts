@@ -17,6 +17,11 @@ export interface StatementCounter {
   close(): Promise<void>;
 }
 
+/** pg_stat_statements' rows of the request role (a member of aegis_app) in the bench database: the server's SQL. */
+const OF_REQUEST_ROLE = `from pg_stat_statements
+  where userid = (select oid from pg_roles where rolname = (select role_name from aegis_owner.request_role))
+    and dbid = (select oid from pg_database where datname = current_database())`;
+
 /** pg_stat_statements in the bench database, filtered to the request role (a member of aegis_app): the server's SQL. */
 export async function pgStatCounter(ownerUrl: string, serverUrl: string): Promise<StatementCounter> {
   const c = new Client({ connectionString: ownerUrl, statement_timeout: 10_000 });
@@ -28,9 +33,7 @@ export async function pgStatCounter(ownerUrl: string, serverUrl: string): Promis
     read: async () =>
       (
         await c.query(
-          `select query, calls::int from pg_stat_statements
-            where userid = (select oid from pg_roles where rolname = (select role_name from aegis_owner.request_role))
-              and dbid = (select oid from pg_database where datname = current_database())
+          `select query, calls::int ${OF_REQUEST_ROLE}
             order by calls desc, query`,
         )
       ).rows,
@@ -58,15 +61,12 @@ export async function statementTimer(
 ): Promise<{ reset(): Promise<void>; read(top: number): Promise<StatementTimes>; close(): Promise<void> }> {
   const c = new Client({ connectionString: ownerUrl, statement_timeout: 10_000 });
   await c.connect();
-  const ofRequestRole = `from pg_stat_statements
-    where userid = (select oid from pg_roles where rolname = (select role_name from aegis_owner.request_role))
-      and dbid = (select oid from pg_database where datname = current_database())`;
   return {
     reset: async () => void (await c.query('select pg_stat_statements_reset()')),
     read: async (top) => {
       const rows = (
         await c.query<{ query: string; calls: number; plan_ms: number; exec_ms: number }>(
-          `select query, calls::int, total_plan_time::float8 as plan_ms, total_exec_time::float8 as exec_ms ${ofRequestRole}
+          `select query, calls::int, total_plan_time::float8 as plan_ms, total_exec_time::float8 as exec_ms ${OF_REQUEST_ROLE}
             order by total_plan_time + total_exec_time desc`,
         )
       ).rows;
